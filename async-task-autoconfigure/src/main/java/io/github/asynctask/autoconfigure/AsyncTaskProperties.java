@@ -1,0 +1,140 @@
+package io.github.asynctask.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.asynctask.server.DispatchMode;
+import io.github.asynctask.server.LocalTaskServer;
+import io.github.asynctask.server.WhenFull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
+
+/**
+ * Configuration properties for async-task.
+ */
+@ConfigurationProperties("async-task")
+public class AsyncTaskProperties {
+
+	/**
+	 * Number of task workers, each a thread with its own queue. Defaults to the number of CPUs.
+	 */
+	private int taskWorkerNum = Runtime.getRuntime().availableProcessors();
+
+	/**
+	 * Number of tasks each worker's queue holds before the when-full policy applies.
+	 */
+	private int queueCapacity = 10_000;
+
+	/**
+	 * How a task that is not pinned to a worker picks one.
+	 */
+	private DispatchMode dispatchMode = DispatchMode.IDLE_FIRST;
+
+	/**
+	 * What dispatch does when the queue is full.
+	 */
+	private WhenFull whenFull = WhenFull.BLOCK;
+
+	/**
+	 * Longest time a dispatch waits for room in a full queue when when-full is 'block'.
+	 */
+	private Duration blockTimeout = Duration.ofSeconds(1);
+
+	/**
+	 * Number of tasks after which a worker's thread is replaced by a fresh one. 0 means never.
+	 */
+	private int taskMaxRequest = 0;
+
+	/**
+	 * Longest time a shutdown waits for queued and running tasks to finish. Tasks still queued after it end
+	 * CANCELLED and running ones are interrupted.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Whether to run every task synchronously on the dispatching thread, e.g. in tests.
+	 */
+	private boolean inline = false;
+
+	public int getTaskWorkerNum() {
+		return this.taskWorkerNum;
+	}
+
+	public void setTaskWorkerNum(int taskWorkerNum) {
+		Assert.isTrue(taskWorkerNum >= 1, () -> "async-task.task-worker-num must be at least 1, but was "
+				+ taskWorkerNum + ". Set it to the number of task workers to run, e.g. 4, or remove it to use one "
+				+ "per CPU.");
+		this.taskWorkerNum = taskWorkerNum;
+	}
+
+	public int getQueueCapacity() {
+		return this.queueCapacity;
+	}
+
+	public void setQueueCapacity(int queueCapacity) {
+		Assert.isTrue(queueCapacity >= 1, () -> "async-task.queue-capacity must be at least 1, but was "
+				+ queueCapacity + ". Set the number of tasks each worker may queue, e.g. 10000.");
+		this.queueCapacity = queueCapacity;
+	}
+
+	public DispatchMode getDispatchMode() {
+		return this.dispatchMode;
+	}
+
+	public void setDispatchMode(DispatchMode dispatchMode) {
+		this.dispatchMode = dispatchMode;
+	}
+
+	public WhenFull getWhenFull() {
+		return this.whenFull;
+	}
+
+	public void setWhenFull(WhenFull whenFull) {
+		this.whenFull = whenFull;
+	}
+
+	public Duration getBlockTimeout() {
+		return this.blockTimeout;
+	}
+
+	public void setBlockTimeout(Duration blockTimeout) {
+		Assert.isTrue(!blockTimeout.isNegative(), () -> "async-task.block-timeout must not be negative, but was "
+				+ blockTimeout + ". Set a duration such as 1s, or 0 to reject at once.");
+		this.blockTimeout = blockTimeout;
+	}
+
+	public int getTaskMaxRequest() {
+		return this.taskMaxRequest;
+	}
+
+	public void setTaskMaxRequest(int taskMaxRequest) {
+		Assert.isTrue(taskMaxRequest >= 0, () -> "async-task.task-max-request must be 0 (never) or more, but was "
+				+ taskMaxRequest + ".");
+		this.taskMaxRequest = taskMaxRequest;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		Assert.isTrue(!shutdownTimeout.isNegative(), () -> "async-task.shutdown-timeout must not be negative, but was "
+				+ shutdownTimeout + ". Set a duration such as 30s.");
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public boolean isInline() {
+		return this.inline;
+	}
+
+	public void setInline(boolean inline) {
+		this.inline = inline;
+	}
+
+	/** The task server settings these properties describe. */
+	public LocalTaskServer.Settings toSettings() {
+		return new LocalTaskServer.Settings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
+				this.blockTimeout, this.taskMaxRequest, this.shutdownTimeout, this.inline, "async-task-worker-");
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.github.asynctask.server;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A bounded, lock-free, multi-producer multi-consumer FIFO queue of exact capacity (Dmitry Vyukov's array
+ * queue). Each slot carries a sequence number that says whether it is free for the producer of a given position or
+ * full for its consumer, so {@code offer} and {@code poll} are one CAS each and allocate nothing.
+ * <p>
+ * Threading: every method may be called from any thread. {@link #isEmptyOrFilling} reads the tail with volatile
+ * semantics: a worker that announces it is about to park and then sees an empty queue cannot miss a producer that
+ * enqueued after reading the announcement (both sides use sequentially consistent accesses).
+ */
+final class TaskQueue<E> {
+
+	private static final VarHandle HEAD;
+
+	private static final VarHandle TAIL;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			HEAD = lookup.findVarHandle(TaskQueue.class, "head", long.class);
+			TAIL = lookup.findVarHandle(TaskQueue.class, "tail", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final int capacity;
+
+	private final Object[] elements;
+
+	private final AtomicLongArray sequences;
+
+	// head and tail on separate cache lines: producers write one, consumers the other
+	@SuppressWarnings("unused")
+	private long p01, p02, p03, p04, p05, p06, p07;
+
+	private volatile long tail;
+
+	@SuppressWarnings("unused")
+	private long p11, p12, p13, p14, p15, p16, p17;
+
+	private volatile long head;
+
+	@SuppressWarnings("unused")
+	private long p21, p22, p23, p24, p25, p26, p27;
+
+	TaskQueue(int capacity) {
+		this.capacity = capacity;
+		this.elements = new Object[capacity];
+		this.sequences = new AtomicLongArray(capacity);
+		for (int i = 0; i < capacity; i++) {
+			this.sequences.lazySet(i, i);
+		}
+	}
+
+	int capacity() {
+		return this.capacity;
+	}
+
+	/**
+	 * Adds an element at the tail if there is room.
+	 * @return {@code false} if the queue was full
+	 */
+	boolean offer(E element) {
+		long pos = this.tail;
+		for (;;) {
+			int index = (int) (pos % this.capacity);
+			long seq = this.sequences.get(index);
+			long diff = seq - pos;
+			if (diff == 0) {
+				if (TAIL.compareAndSet(this, pos, pos + 1)) {
+					this.elements[index] = element;
+					this.sequences.lazySet(index, pos + 1);
+					return true;
+				}
+				pos = this.tail;
+			}
+			else if (diff < 0) {
+				return false;
+			}
+			else {
+				pos = this.tail;
+			}
+		}
+	}
+
+	/**
+	 * Removes the head element.
+	 * @return the element, or {@code null} if the queue is empty (or its head is still being written)
+	 */
+	@SuppressWarnings("unchecked")
+	@Nullable E poll() {
+		long pos = this.head;
+		for (;;) {
+			int index = (int) (pos % this.capacity);
+			long seq = this.sequences.get(index);
+			long diff = seq - (pos + 1);
+			if (diff == 0) {
+				if (HEAD.compareAndSet(this, pos, pos + 1)) {
+					Object element = this.elements[index];
+					this.elements[index] = null;
+					this.sequences.lazySet(index, pos + this.capacity);
+					return (E) element;
+				}
+				pos = this.head;
+			}
+			else if (diff < 0) {
+				return null;
+			}
+			else {
+				pos = this.head;
+			}
+		}
+	}
+
+	/** Whether nothing was ever enqueued past the head: no element, and none being written. */
+	boolean isEmptyOrFilling() {
+		return this.tail == this.head;
+	}
+
+	/** Elements enqueued since creation (including those being written). */
+	long enqueued() {
+		return this.tail;
+	}
+
+	int size() {
+		long head = this.head;
+		long size = this.tail - head;
+		return (int) Math.max(0, Math.min(size, this.capacity));
+	}
+
+	/** Visits the elements now queued, without removing them; racy by design (used by cancel). */
+	@SuppressWarnings("unchecked")
+	void forEachQueued(Consumer<E> action) {
+		long from = this.head;
+		long to = this.tail;
+		for (long pos = from; pos < to; pos++) {
+			int index = (int) (pos % this.capacity);
+			Object element = this.elements[index];
+			if (element != null) {
+				action.accept((E) element);
+			}
+		}
+	}
+
+}

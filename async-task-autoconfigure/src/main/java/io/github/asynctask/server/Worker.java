@@ -1,0 +1,212 @@
+package io.github.asynctask.server;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+import io.github.asynctask.WorkerStats;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One task worker: its own queue and the thread that drains it. The counters are written only by the worker's
+ * current thread (release stores, no locks) and read by anyone.
+ * <p>
+ * Idle protocol: a worker with nothing to do spins briefly, then announces {@code parked} and re-checks its
+ * queues before parking; a producer enqueues, then reads {@code parked} and unparks. Both sides use sequentially
+ * consistent accesses, so a wake-up is never lost.
+ */
+final class Worker implements Runnable {
+
+	private static final int SPINS = 64;
+
+	private static final VarHandle PARKED;
+
+	private static final VarHandle DONE;
+
+	private static final VarHandle PROCESSED;
+
+	private static final VarHandle FAILED;
+
+	private static final VarHandle BUSY;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			PARKED = lookup.findVarHandle(Worker.class, "parked", boolean.class);
+			DONE = lookup.findVarHandle(Worker.class, "done", long.class);
+			PROCESSED = lookup.findVarHandle(Worker.class, "processed", long.class);
+			FAILED = lookup.findVarHandle(Worker.class, "failed", long.class);
+			BUSY = lookup.findVarHandle(Worker.class, "busy", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	final int id;
+
+	final TaskQueue<Task> queue;
+
+	private final @Nullable TaskQueue<Task> shared;
+
+	private final LocalTaskServer server;
+
+	private final String threadName;
+
+	private volatile @Nullable Thread thread;
+
+	private volatile boolean parked;
+
+	/** Tasks taken from this worker's own queue and finished with (run, or skipped as cancelled). */
+	private long done;
+
+	private long processed;
+
+	private long failed;
+
+	private boolean busy;
+
+	private volatile int restarts;
+
+	private int runsOnThisThread;
+
+	Worker(int id, int queueCapacity, @Nullable TaskQueue<Task> shared, LocalTaskServer server, String threadName) {
+		this.id = id;
+		this.queue = new TaskQueue<>(queueCapacity);
+		this.shared = shared;
+		this.server = server;
+		this.threadName = threadName;
+	}
+
+	void start() {
+		Thread thread = new Thread(this, this.threadName);
+		thread.setDaemon(true);
+		this.thread = thread;
+		thread.start();
+	}
+
+	/** Tasks queued on this worker or running on it: 0 means idle. */
+	long load() {
+		return this.queue.enqueued() - (long) DONE.getOpaque(this);
+	}
+
+	/** Wakes the worker if it is parked; {@code true} if it was. */
+	boolean signalIfParked() {
+		if (this.parked && PARKED.compareAndSet(this, true, false)) {
+			LockSupport.unpark(this.thread);
+			return true;
+		}
+		return false;
+	}
+
+	void interrupt() {
+		Thread thread = this.thread;
+		if (thread != null && (boolean) BUSY.getOpaque(this)) {
+			thread.interrupt();
+		}
+	}
+
+	@Override
+	public void run() {
+		try {
+			loop();
+		}
+		finally {
+			if (Thread.currentThread() == this.thread) {
+				this.server.workerExited(this);
+			}
+		}
+	}
+
+	private void loop() {
+		TaskQueue<Task> own = this.queue;
+		LocalTaskServer server = this.server;
+		for (;;) {
+			if (server.isAbandoned()) {
+				return;
+			}
+			Task task = own.poll();
+			boolean fromOwn = task != null;
+			if (task == null && this.shared != null) {
+				task = this.shared.poll();
+			}
+			if (task == null) {
+				if (server.isStopping() && isEmpty()) {
+					return;
+				}
+				idle();
+				continue;
+			}
+			BUSY.setRelease(this, true);
+			if (task.tryStart(this.id)) {
+				boolean success = task.run();
+				server.deliver(task);
+				PROCESSED.setRelease(this, this.processed + 1);
+				if (!success) {
+					FAILED.setRelease(this, this.failed + 1);
+				}
+			}
+			BUSY.setRelease(this, false);
+			if (fromOwn) {
+				DONE.setRelease(this, this.done + 1);
+			}
+			if (Thread.interrupted() && server.isAbandoned()) {
+				return;
+			}
+			server.roomMade();
+			if (server.taskMaxRequest > 0 && ++this.runsOnThisThread >= server.taskMaxRequest) {
+				replaceThread();
+				return;
+			}
+		}
+	}
+
+	private void replaceThread() {
+		this.runsOnThisThread = 0;
+		this.restarts++;
+		start();
+	}
+
+	private boolean isEmpty() {
+		return this.queue.isEmptyOrFilling() && (this.shared == null || this.shared.isEmptyOrFilling());
+	}
+
+	private void idle() {
+		for (int i = 0; i < SPINS; i++) {
+			if (!isEmpty()) {
+				return;
+			}
+			Thread.onSpinWait();
+		}
+		this.parked = true;
+		if (!isEmpty() || this.server.isStopping()) {
+			this.parked = false;
+			return;
+		}
+		LockSupport.park(this);
+		this.parked = false;
+	}
+
+	WorkerStats stats() {
+		boolean busy = (boolean) BUSY.getOpaque(this);
+		return new Snapshot(this.id, busy, this.queue.size(), (long) PROCESSED.getOpaque(this),
+				(long) FAILED.getOpaque(this), this.restarts);
+	}
+
+	boolean isBusy() {
+		return (boolean) BUSY.getOpaque(this);
+	}
+
+	long processed() {
+		return (long) PROCESSED.getOpaque(this);
+	}
+
+	long failed() {
+		return (long) FAILED.getOpaque(this);
+	}
+
+	record Snapshot(int id, boolean busy, int queued, long processed, long failed, int restarts)
+			implements WorkerStats {
+	}
+
+}

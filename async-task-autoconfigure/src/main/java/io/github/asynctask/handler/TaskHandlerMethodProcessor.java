@@ -1,6 +1,7 @@
 package io.github.asynctask.handler;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -12,6 +13,7 @@ import io.github.asynctask.annotation.OnFinish;
 import io.github.asynctask.annotation.OnTask;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.aop.support.AopUtils;
@@ -64,6 +66,11 @@ public class TaskHandlerMethodProcessor implements SmartInitializingSingleton, B
 				continue;
 			}
 			Class<?> targetType = AutoProxyUtils.determineTargetClass(factory, beanName);
+			if (targetType != null && Proxy.isProxyClass(targetType) && factory.containsSingleton(beanName)) {
+				// a JDK proxy made outside an auto-proxy creator (e.g. by a BeanPostProcessor): its class shows
+				// only the interfaces, so look at the proxied object's class for the annotations
+				targetType = AopProxyUtils.ultimateTargetClass(factory.getSingleton(beanName));
+			}
 			if (targetType != null && AnnotationUtils.isCandidateClass(targetType, ANNOTATIONS)) {
 				process(factory, beanName, targetType);
 			}
@@ -99,7 +106,8 @@ public class TaskHandlerMethodProcessor implements SmartInitializingSingleton, B
 		}
 		catch (IllegalStateException ex) {
 			throw TaskHandlerDefinitionException.of(beanName, method,
-					"cannot be called through the bean's JDK proxy: " + ex.getMessage(),
+					"cannot be called through the bean's JDK proxy: "
+							+ StringUtils.trimTrailingCharacter(String.valueOf(ex.getMessage()), '.'),
 					"Declare the method on an interface the bean implements, or proxy the target class "
 							+ "(spring.aop.proxy-target-class=true).");
 		}

@@ -425,6 +425,11 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 		return this.droppedResults.sum();
 	}
 
+	/** Producers waiting for room in a full queue now. */
+	int blockedProducers() {
+		return this.blockedProducers.get();
+	}
+
 	/** Tasks given to dispatch but not accepted (rejected, or no room for {@code tryDispatch}). */
 	public long rejected() {
 		return this.notAccepted.sum();

@@ -35,6 +35,9 @@ final class TaskQueue<E> {
 
 	private final int capacity;
 
+	/** Slots in the ring: the capacity, but at least 2 (with 1 slot "full" and "free" would look alike). */
+	private final int slots;
+
 	private final Object[] elements;
 
 	private final AtomicLongArray sequences;
@@ -55,9 +58,10 @@ final class TaskQueue<E> {
 
 	TaskQueue(int capacity) {
 		this.capacity = capacity;
-		this.elements = new Object[capacity];
-		this.sequences = new AtomicLongArray(capacity);
-		for (int i = 0; i < capacity; i++) {
+		this.slots = Math.max(2, capacity);
+		this.elements = new Object[this.slots];
+		this.sequences = new AtomicLongArray(this.slots);
+		for (int i = 0; i < this.slots; i++) {
 			this.sequences.lazySet(i, i);
 		}
 	}
@@ -73,10 +77,13 @@ final class TaskQueue<E> {
 	boolean offer(E element) {
 		long pos = this.tail;
 		for (;;) {
-			int index = (int) (pos % this.capacity);
+			int index = (int) (pos % this.slots);
 			long seq = this.sequences.get(index);
 			long diff = seq - pos;
 			if (diff == 0) {
+				if (this.slots != this.capacity && pos - this.head >= this.capacity) {
+					return false;
+				}
 				if (TAIL.compareAndSet(this, pos, pos + 1)) {
 					this.elements[index] = element;
 					this.sequences.lazySet(index, pos + 1);
@@ -101,14 +108,14 @@ final class TaskQueue<E> {
 	@Nullable E poll() {
 		long pos = this.head;
 		for (;;) {
-			int index = (int) (pos % this.capacity);
+			int index = (int) (pos % this.slots);
 			long seq = this.sequences.get(index);
 			long diff = seq - (pos + 1);
 			if (diff == 0) {
 				if (HEAD.compareAndSet(this, pos, pos + 1)) {
 					Object element = this.elements[index];
 					this.elements[index] = null;
-					this.sequences.lazySet(index, pos + this.capacity);
+					this.sequences.lazySet(index, pos + this.slots);
 					return (E) element;
 				}
 				pos = this.head;
@@ -144,7 +151,7 @@ final class TaskQueue<E> {
 		long from = this.head;
 		long to = this.tail;
 		for (long pos = from; pos < to; pos++) {
-			int index = (int) (pos % this.capacity);
+			int index = (int) (pos % this.slots);
 			Object element = this.elements[index];
 			if (element != null) {
 				action.accept((E) element);

@@ -1,0 +1,140 @@
+package io.github.asynctask.server;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.asynctask.TaskContext;
+import io.github.asynctask.TaskResult;
+import io.github.asynctask.annotation.OnFinish;
+import io.github.asynctask.annotation.OnTask;
+import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Handlers shared by the server tests: payloads that say what to do, and a record of what ran where.
+ */
+class TestHandlers {
+
+	/** Echoes its text; recorded with the worker that ran it. */
+	record Echo(String text) {
+	}
+
+	/** Waits until its gate opens (at most 30s), then returns its label. */
+	record Gated(String label, CountDownLatch gate) {
+	}
+
+	/** Throws an IllegalStateException with its message. */
+	record Boom(String message) {
+	}
+
+	/** Sleeps, playing slow work. */
+	record Slow(int millis, int seq) {
+	}
+
+	/** One task of a keyed or ordered sequence. */
+	record Step(String key, int seq) {
+	}
+
+	/** Returns null. */
+	record Nothing() {
+	}
+
+	final List<String> finished = new CopyOnWriteArrayList<>();
+
+	final List<TaskResult<?>> outcomes = new CopyOnWriteArrayList<>();
+
+	final List<String> finishThreads = new CopyOnWriteArrayList<>();
+
+	final Map<Integer, AtomicInteger> slowByWorker = new ConcurrentHashMap<>();
+
+	final Queue<Integer> slowOrder = new ConcurrentLinkedQueue<>();
+
+	final Map<String, Queue<Integer>> stepsByKey = new ConcurrentHashMap<>();
+
+	final Map<Integer, Integer> stepRuns = new ConcurrentHashMap<>();
+
+	final LongAdder steps = new LongAdder();
+
+	final Map<String, Integer> echoWorkers = new ConcurrentHashMap<>();
+
+	final Map<String, String> echoThreads = new ConcurrentHashMap<>();
+
+	@OnTask
+	String echo(Echo echo, TaskContext ctx) {
+		this.echoWorkers.put(echo.text(), ctx.workerId());
+		this.echoThreads.put(echo.text(), Thread.currentThread().getName());
+		return echo.text();
+	}
+
+	@OnTask
+	String gated(Gated gated) throws InterruptedException {
+		if (!gated.gate().await(30, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("gate of " + gated.label() + " never opened");
+		}
+		return gated.label();
+	}
+
+	@OnTask
+	String boom(Boom boom) {
+		throw new IllegalStateException(boom.message());
+	}
+
+	@OnTask
+	int slow(Slow slow, TaskContext ctx) throws InterruptedException {
+		Thread.sleep(slow.millis()); // plays slow work
+		this.slowByWorker.computeIfAbsent(ctx.workerId(), (id) -> new AtomicInteger()).incrementAndGet();
+		this.slowOrder.add(slow.seq());
+		return slow.seq();
+	}
+
+	@OnTask
+	void step(Step step) {
+		this.stepsByKey.computeIfAbsent(step.key(), (key) -> new ConcurrentLinkedQueue<>()).add(step.seq());
+		this.steps.increment();
+	}
+
+	@OnTask
+	Object nothing(Nothing nothing) {
+		return null;
+	}
+
+	@OnFinish
+	void finished(String value) {
+		this.finished.add(value);
+		this.finishThreads.add(Thread.currentThread().getName());
+	}
+
+	@OnFinish({ "Echo", "Gated", "Boom", "Nothing" })
+	void outcome(TaskResult<?> result) {
+		this.outcomes.add(result);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Config {
+
+		@Bean
+		TestHandlers testHandlers() {
+			return new TestHandlers();
+		}
+
+	}
+
+	static ApplicationContextRunner runner(String... properties) {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncTaskAutoConfiguration.class))
+			.withUserConfiguration(Config.class)
+			.withPropertyValues(properties);
+	}
+
+}

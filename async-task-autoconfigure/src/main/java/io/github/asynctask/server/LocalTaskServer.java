@@ -215,7 +215,7 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 		return switch (this.state) {
 			case NEW -> "Task rejected: the task server has not started yet; dispatch once the application "
 					+ "context has been refreshed (e.g. from an ApplicationRunner), not while beans are created.";
-			default -> "Task rejected: the task server is shutting down and accepts no new tasks.";
+			default -> "Task rejected: the task server is stopped and accepts no new tasks.";
 		};
 	}
 
@@ -440,9 +440,11 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 	@Override
 	public void start() {
 		synchronized (this.lifecycleMonitor) {
-			if (this.state != NEW) {
+			if (this.state == RUNNING) {
 				return;
 			}
+			// also a restart after stop(), e.g. when the test context cache resumes a paused context
+			this.abandoned = false;
 			this.exited = new CountDownLatch(this.settings.inline() ? 0 : this.workers.length);
 			this.state = RUNNING;
 			if (!this.settings.inline()) {

@@ -121,9 +121,10 @@ final class Worker implements Runnable {
 	private void loop() {
 		TaskQueue<Task> own = this.queue;
 		LocalTaskServer server = this.server;
+		Thread self = Thread.currentThread();
 		for (;;) {
-			if (server.isAbandoned()) {
-				return;
+			if (server.isAbandoned() || this.thread != self) {
+				return; // stopped after shutdown-timeout, or replaced by a restart while stuck in a task
 			}
 			Task task = own.poll();
 			boolean fromOwn = task != null;

@@ -3,7 +3,6 @@ package io.github.asynctask.server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -311,9 +310,24 @@ class LocalTaskServerTests {
 			TaskTemplate template = context.getBean(TaskTemplate.class);
 			((ConfigurableApplicationContext) context.getSourceApplicationContext()).close();
 			assertThatExceptionOfType(TaskRejectedException.class).isThrownBy(() -> template.dispatch(new Echo("x")))
-				.withMessage("Task rejected: the task server is shutting down and accepts no new tasks.");
-			OptionalLong none = OptionalLong.empty();
-			assertThat(none).isEmpty();
+				.withMessage("Task rejected: the task server is stopped and accepts no new tasks.");
+			assertThatExceptionOfType(TaskRejectedException.class)
+				.isThrownBy(() -> template.tryDispatch(new Echo("y")));
+		});
+	}
+
+	@Test
+	void aStoppedContextThatIsStartedAgainRunsTasksAgain() {
+		// the test context cache pauses (stops) and resumes (starts) cached contexts
+		TestHandlers.runner("async-task.task-worker-num=2").run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			assertThat(template.<String>dispatchAndWait(new Echo("before"), WAIT)).isEqualTo("before");
+			context.getSourceApplicationContext(ConfigurableApplicationContext.class).stop();
+			assertThatExceptionOfType(TaskRejectedException.class).isThrownBy(() -> template.dispatch(new Echo("x")));
+			context.getSourceApplicationContext(ConfigurableApplicationContext.class).start();
+			assertThat(template.<String>dispatchAndWait(new Echo("after"), WAIT)).isEqualTo("after");
+			assertThat(context.getBean(LocalTaskServer.class).stats().workers()).extracting(WorkerStats::busy)
+				.containsOnly(false);
 		});
 	}
 

@@ -1,0 +1,55 @@
+package io.github.asynctask;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The package rules of STYLE.md, said once here rather than in every review.
+ */
+class ArchitectureTests {
+
+	private static final JavaClasses CLASSES = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("io.github.asynctask");
+
+	@Test
+	void importsTheLibrary() {
+		assertThat(CLASSES.containPackage("io.github.asynctask.handler")).isTrue();
+		assertThat(CLASSES.containPackage("io.github.asynctask.server")).isTrue();
+		assertThat(CLASSES.containPackage("io.github.asynctask.autoconfigure")).isTrue();
+		assertThat(CLASSES).extracting((javaClass) -> javaClass.getName())
+			.contains(TaskTemplate.class.getName())
+			.noneMatch((name) -> name.endsWith("Tests"));
+	}
+
+	@Test
+	void libraryPackagesDoNotDependOnSpringBootAutoConfiguration() {
+		ArchRule rule = noClasses().that()
+			.resideOutsideOfPackage("io.github.asynctask.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework.boot.autoconfigure..")
+			.because("library code must work without Spring Boot's auto-configuration; wiring belongs in "
+					+ "io.github.asynctask.autoconfigure");
+		rule.check(CLASSES);
+	}
+
+	@Test
+	void publicApiDoesNotDependOnItsImplementation() {
+		ArchRule rule = noClasses().that()
+			.resideInAPackage("io.github.asynctask")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.github.asynctask.server..", "io.github.asynctask.handler..")
+			.because("the public API in io.github.asynctask is what users code against; implementations depend on "
+					+ "it, not the other way round");
+		rule.check(CLASSES);
+	}
+
+}

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import io.github.asynctask.TaskCallback;
 import io.github.asynctask.TaskRejectedException;
@@ -59,7 +60,7 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 
 	private final Worker[] workers;
 
-	private final @Nullable TaskQueue<Task> shared;
+	private final @Nullable SharedTaskQueue<Task> shared;
 
 	private final AtomicLong ids = new AtomicLong();
 
@@ -97,7 +98,7 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 		this.settings = settings;
 		this.taskMaxRequest = settings.taskMaxRequest();
 		this.shared = (settings.dispatchMode() == DispatchMode.SHARED_QUEUE)
-				? new TaskQueue<>(settings.queueCapacity()) : null;
+				? new SharedTaskQueue<>(settings.queueCapacity()) : null;
 		this.workers = new Worker[settings.taskWorkerNum()];
 		for (int i = 0; i < this.workers.length; i++) {
 			this.workers[i] = new Worker(i, settings.queueCapacity(), this.shared, this,
@@ -170,7 +171,7 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 			this.notAccepted.increment();
 			return -1;
 		}
-		if (this.state != RUNNING && task.tryCancel("was not accepted")) {
+		if (this.state != RUNNING && task.tryCancel("was not accepted", false)) {
 			// raced with stop(): the task may sit in a queue no worker drains any more; it never ran
 			throw reject(task, notRunningMessage());
 		}
@@ -259,27 +260,36 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 		return false;
 	}
 
-	/** The first idle worker from a rotating start, else the least loaded one. */
+	/**
+	 * The last worker chosen if it is idle, else the next idle one, else the least loaded one, ties going away
+	 * from the last chosen (it got its task most recently). Staying with an idle worker keeps a stream of short
+	 * tasks on one awake thread (no wake-ups, warm caches), while a burst of slow tasks still spreads evenly.
+	 */
 	private int idleFirst(Worker[] workers) {
 		int n = workers.length;
-		int start = this.cursor; // a racy hint is fine: it only spreads the search
-		this.cursor = (start + 1 < n) ? start + 1 : 0;
+		int start = this.cursor; // a racy hint is fine: it only orders the search
+		long startLoad = workers[start].load();
+		if (startLoad <= 0) {
+			return start;
+		}
 		int best = start;
-		long bestLoad = Long.MAX_VALUE;
-		for (int i = 0; i < n; i++) {
+		long bestLoad = startLoad;
+		for (int i = 1; i < n; i++) {
 			int index = start + i;
 			if (index >= n) {
 				index -= n;
 			}
 			long load = workers[index].load();
 			if (load <= 0) {
-				return index;
+				best = index;
+				break;
 			}
-			if (load < bestLoad) {
+			if (load < bestLoad || (load == bestLoad && best == start)) {
 				bestLoad = load;
 				best = index;
 			}
 		}
+		this.cursor = best;
 		return best;
 	}
 
@@ -332,8 +342,8 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 		finally {
 			this.runningElsewhere.decrementAndGet();
 		}
-		deliver(task);
 		countElsewhere(success);
+		deliver(task);
 	}
 
 	private void countElsewhere(boolean success) {
@@ -346,7 +356,8 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 	// Cancel
 
 	/**
-	 * Cancels a queued task: it ends {@code CANCELLED} and its outcome is delivered on the calling thread.
+	 * Cancels a queued task: it ends {@code CANCELLED} at once; its callback or future hears of it on the calling
+	 * thread, its {@code @OnFinish} listeners on the worker when that reaches the task.
 	 * @return {@code true} if the task was still queued
 	 */
 	boolean cancel(long taskId) {
@@ -366,9 +377,14 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 			});
 		}
 		Task task = found[0];
-		if (task != null && task.tryCancel("was cancelled before it started")) {
-			deliver(task);
+		// a callback or future hears of it now, on this thread (as with CompletableFuture.cancel); @OnFinish
+		// listeners never run on a caller's thread, so the worker delivers it when it reaches the task
+		boolean toListeners = task != null && task.callback == null;
+		if (task != null && task.tryCancel("was cancelled before it started", toListeners)) {
 			countElsewhere(false);
+			if (!toListeners) {
+				deliver(task);
+			}
 			return true;
 		}
 		return false;
@@ -492,26 +508,29 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Ends every task still queued {@code CANCELLED}. The tasks stay in their queues (a worker's queue has one
+	 * consumer, its thread); a worker started again skips them.
+	 */
 	private int cancelQueued() {
-		int cancelled = 0;
-		List<TaskQueue<Task>> queues = new ArrayList<>();
+		int[] cancelled = new int[1];
+		Consumer<Task> cancel = (task) -> {
+			if (task.tryCancel("was still queued when the task server stopped", false)) {
+				countElsewhere(false);
+				deliver(task);
+				cancelled[0]++;
+			}
+			else if (task.claimCancelledDelivery()) {
+				deliver(task);
+			}
+		};
 		for (Worker worker : this.workers) {
-			queues.add(worker.queue);
+			worker.queue.forEachQueued(cancel);
 		}
 		if (this.shared != null) {
-			queues.add(this.shared);
+			this.shared.forEachQueued(cancel);
 		}
-		for (TaskQueue<Task> queue : queues) {
-			Task task;
-			while ((task = queue.poll()) != null) {
-				if (task.tryCancel("was still queued when the task server stopped")) {
-					deliver(task);
-					countElsewhere(false);
-					cancelled++;
-				}
-			}
-		}
-		return cancelled;
+		return cancelled[0];
 	}
 
 	private void wakeAll() {

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * is the handler's {@link TaskContext} and the listeners' {@link TaskResult}, so a task costs one allocation.
  * <p>
  * Threading: {@link #tryStart} and {@link #tryCancel} race on the state with a CAS, so exactly one of them wins
- * and exactly one outcome is recorded; the outcome fields are written by the winner before delivery, which
+ * and exactly one outcome is recorded (and {@link #claimCancelledDelivery} hands a deferred delivery to one thread); the outcome fields are written by the winner before delivery, which
  * publishes them (same thread, or a future's completion).
  */
 final class Task implements TaskContext, TaskResult<Object> {
@@ -30,6 +30,12 @@ final class Task implements TaskContext, TaskResult<Object> {
 	private static final int RUNNING = 1;
 
 	private static final int ENDED = 2;
+
+	/** Being cancelled: the canceller is recording the outcome. */
+	private static final int CANCELLING = 3;
+
+	/** Cancelled; the outcome waits for the worker that reaches the task (or the shutdown sweep) to deliver it. */
+	private static final int CANCELLED_UNDELIVERED = 4;
 
 	private static final TaskStatus[] STATUSES = TaskStatus.values();
 
@@ -92,14 +98,31 @@ final class Task implements TaskContext, TaskResult<Object> {
 		return false;
 	}
 
-	/** Ends a task that has not started as {@code CANCELLED}; {@code false} if it started or ended first. */
-	boolean tryCancel(String reason) {
-		if (STATE.compareAndSet(this, QUEUED, ENDED)) {
-			end(TaskStatus.CANCELLED, new CancellationException("Task " + this.id + " '" + taskName() + "' " + reason),
-					0);
-			return true;
+	/**
+	 * Ends a task that has not started as {@code CANCELLED}.
+	 * @param deliverLater leave the delivery of the outcome to {@link #claimCancelledDelivery()}
+	 * @return {@code false} if it started or ended first
+	 */
+	boolean tryCancel(String reason, boolean deliverLater) {
+		if (!STATE.compareAndSet(this, QUEUED, CANCELLING)) {
+			return false;
 		}
-		return false;
+		this.status = (byte) TaskStatus.CANCELLED.ordinal();
+		this.outcome = new CancellationException("Task " + this.id + " '" + taskName() + "' " + reason);
+		STATE.setRelease(this, deliverLater ? CANCELLED_UNDELIVERED : ENDED);
+		return true;
+	}
+
+	/**
+	 * Takes over the delivery of a cancelled task's outcome left for later.
+	 * @return {@code true} for the one caller that must deliver it
+	 */
+	boolean claimCancelledDelivery() {
+		int state;
+		while ((state = (int) STATE.getAcquire(this)) == CANCELLING) {
+			Thread.onSpinWait(); // the canceller is between its two writes
+		}
+		return state == CANCELLED_UNDELIVERED && STATE.compareAndSet(this, CANCELLED_UNDELIVERED, ENDED);
 	}
 
 	/** Runs the handler on the calling thread and records the outcome; the task must have been started. */

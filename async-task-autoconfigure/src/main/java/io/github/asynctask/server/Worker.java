@@ -23,20 +23,12 @@ final class Worker implements Runnable {
 
 	private static final VarHandle DONE;
 
-	private static final VarHandle PROCESSED;
-
-	private static final VarHandle FAILED;
-
-	private static final VarHandle BUSY;
 
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			PARKED = lookup.findVarHandle(Worker.class, "parked", boolean.class);
 			DONE = lookup.findVarHandle(Worker.class, "done", long.class);
-			PROCESSED = lookup.findVarHandle(Worker.class, "processed", long.class);
-			FAILED = lookup.findVarHandle(Worker.class, "failed", long.class);
-			BUSY = lookup.findVarHandle(Worker.class, "busy", boolean.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -45,9 +37,9 @@ final class Worker implements Runnable {
 
 	final int id;
 
-	final TaskQueue<Task> queue;
+	final WorkerQueue<Task> queue;
 
-	private final @Nullable TaskQueue<Task> shared;
+	private final @Nullable SharedTaskQueue<Task> shared;
 
 	private final LocalTaskServer server;
 
@@ -60,19 +52,16 @@ final class Worker implements Runnable {
 	/** Tasks taken from this worker's own queue and finished with (run, or skipped as cancelled). */
 	private long done;
 
-	private long processed;
-
-	private long failed;
-
-	private boolean busy;
+	/** Written by the worker for every task and read only by stats: kept off the lines producers read. */
+	private final Counters counters = new Counters();
 
 	private volatile int restarts;
 
 	private int runsOnThisThread;
 
-	Worker(int id, int queueCapacity, @Nullable TaskQueue<Task> shared, LocalTaskServer server, String threadName) {
+	Worker(int id, int queueCapacity, @Nullable SharedTaskQueue<Task> shared, LocalTaskServer server, String threadName) {
 		this.id = id;
-		this.queue = new TaskQueue<>(queueCapacity);
+		this.queue = new WorkerQueue<>(queueCapacity);
 		this.shared = shared;
 		this.server = server;
 		this.threadName = threadName;
@@ -101,7 +90,7 @@ final class Worker implements Runnable {
 
 	void interrupt() {
 		Thread thread = this.thread;
-		if (thread != null && (boolean) BUSY.getOpaque(this)) {
+		if (thread != null && this.counters.busy()) {
 			thread.interrupt();
 		}
 	}
@@ -119,7 +108,7 @@ final class Worker implements Runnable {
 	}
 
 	private void loop() {
-		TaskQueue<Task> own = this.queue;
+		WorkerQueue<Task> own = this.queue;
 		LocalTaskServer server = this.server;
 		Thread self = Thread.currentThread();
 		for (;;) {
@@ -138,16 +127,16 @@ final class Worker implements Runnable {
 				idle();
 				continue;
 			}
-			BUSY.setRelease(this, true);
+			Counters counters = this.counters;
+			counters.busy(true);
 			if (task.tryStart(this.id)) {
-				boolean success = task.run();
+				counters.ran(task.run()); // counted before delivery: a woken waiter sees it in stats()
 				server.deliver(task);
-				PROCESSED.setRelease(this, this.processed + 1);
-				if (!success) {
-					FAILED.setRelease(this, this.failed + 1);
-				}
 			}
-			BUSY.setRelease(this, false);
+			else if (task.claimCancelledDelivery()) {
+				server.deliver(task);
+			}
+			counters.busy(false);
 			if (fromOwn) {
 				DONE.setRelease(this, this.done + 1);
 			}
@@ -189,21 +178,74 @@ final class Worker implements Runnable {
 	}
 
 	WorkerStats stats() {
-		boolean busy = (boolean) BUSY.getOpaque(this);
-		return new Snapshot(this.id, busy, this.queue.size(), (long) PROCESSED.getOpaque(this),
-				(long) FAILED.getOpaque(this), this.restarts);
+		boolean busy = this.counters.busy();
+		return new Snapshot(this.id, busy, this.queue.size(), this.counters.processed(), this.counters.failed(),
+				this.restarts);
 	}
 
 	boolean isBusy() {
-		return (boolean) BUSY.getOpaque(this);
+		return this.counters.busy();
 	}
 
-	long processed() {
-		return (long) PROCESSED.getOpaque(this);
-	}
 
-	long failed() {
-		return (long) FAILED.getOpaque(this);
+	/**
+	 * The counters only the worker's thread writes (release stores, no atomics), padded onto cache lines of their
+	 * own so that writing them does not evict the lines producers read ({@code done}, {@code parked}).
+	 */
+	@SuppressWarnings("unused")
+	static final class Counters {
+
+		private static final VarHandle PROCESSED;
+
+		private static final VarHandle FAILED;
+
+		private static final VarHandle BUSY;
+
+		static {
+			try {
+				MethodHandles.Lookup lookup = MethodHandles.lookup();
+				PROCESSED = lookup.findVarHandle(Counters.class, "processed", long.class);
+				FAILED = lookup.findVarHandle(Counters.class, "failed", long.class);
+				BUSY = lookup.findVarHandle(Counters.class, "busy", boolean.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		private long p01, p02, p03, p04, p05, p06, p07, p08;
+
+		private long processed;
+
+		private long failed;
+
+		private boolean busy;
+
+		private long p11, p12, p13, p14, p15, p16, p17, p18;
+
+		void busy(boolean busy) {
+			BUSY.setRelease(this, busy);
+		}
+
+		void ran(boolean success) {
+			PROCESSED.setRelease(this, this.processed + 1);
+			if (!success) {
+				FAILED.setRelease(this, this.failed + 1);
+			}
+		}
+
+		boolean busy() {
+			return (boolean) BUSY.getOpaque(this);
+		}
+
+		long processed() {
+			return (long) PROCESSED.getOpaque(this);
+		}
+
+		long failed() {
+			return (long) FAILED.getOpaque(this);
+		}
+
 	}
 
 	record Snapshot(int id, boolean busy, int queued, long processed, long failed, int restarts)

@@ -223,6 +223,41 @@ class TaskTemplateTests {
 	}
 
 	@Test
+	void cancelledTaskReachesOnFinishOnTheWorkerNotOnTheCaller() {
+		TestHandlers.runner("async-task.task-worker-num=1").run((context) -> {
+			TaskTemplate template = template(context);
+			TestHandlers handlers = handlers(context);
+			CountDownLatch gate = new CountDownLatch(1);
+			template.dispatch(new Gated("blocker", gate));
+			long id = template.dispatch(new Echo("cancelled"));
+			assertThat(template.cancel(id)).isTrue();
+			assertThat(context.getBean(LocalTaskServer.class).stats().completed()).isEqualTo(1);
+			assertThat(handlers.outcomes).isEmpty();
+			gate.countDown();
+			await().atMost(WAIT).until(() -> handlers.outcomes.size() == 2);
+			assertThat(handlers.outcomes).filteredOn((r) -> r.taskId() == id).singleElement()
+				.satisfies((r) -> assertThat(r.status()).isEqualTo(TaskStatus.CANCELLED));
+			assertThat(handlers.outcomeThreads).containsOnly("async-task-worker-0");
+			assertThat(handlers.echoThreads).doesNotContainKey("cancelled");
+		});
+	}
+
+	@Test
+	void cancelledTaskStillQueuedAtShutdownReachesOnFinishExactlyOnce() {
+		TestHandlers[] handlers = new TestHandlers[1];
+		TestHandlers.runner("async-task.task-worker-num=1", "async-task.shutdown-timeout=100ms").run((context) -> {
+			TaskTemplate template = template(context);
+			handlers[0] = handlers(context);
+			template.dispatch(new Gated("stuck", new CountDownLatch(1)));
+			long id = template.dispatch(new Echo("cancelled"));
+			assertThat(template.cancel(id)).isTrue();
+		});
+		assertThat(handlers[0].outcomes).extracting(TaskResult::taskName, TaskResult::status)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("Gated", TaskStatus.FAILED),
+					org.assertj.core.groups.Tuple.tuple("Echo", TaskStatus.CANCELLED));
+	}
+
+	@Test
 	void cancelOfARunningFinishedOrUnknownTaskReturnsFalse() {
 		TestHandlers.runner("async-task.task-worker-num=1").run((context) -> {
 			TaskTemplate template = template(context);

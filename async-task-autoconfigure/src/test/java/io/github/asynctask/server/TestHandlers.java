@@ -57,6 +57,8 @@ class TestHandlers {
 
 	final List<String> finishThreads = new CopyOnWriteArrayList<>();
 
+	final List<String> outcomeThreads = new CopyOnWriteArrayList<>();
+
 	final Map<Integer, AtomicInteger> slowByWorker = new ConcurrentHashMap<>();
 
 	final Queue<Integer> slowOrder = new ConcurrentLinkedQueue<>();
@@ -118,6 +120,7 @@ class TestHandlers {
 
 	@OnFinish({ "Echo", "Gated", "Boom", "Nothing" })
 	void outcome(TaskResult<?> result) {
+		this.outcomeThreads.add(Thread.currentThread().getName());
 		this.outcomes.add(result);
 	}
 

@@ -2,10 +2,8 @@ package io.github.asynctask.server;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,12 +11,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TaskQueueTests {
+class WorkerQueueTests {
 
 	@ParameterizedTest
 	@ValueSource(ints = { 1, 2, 3, 7, 16 })
 	void holdsExactlyItsCapacityInFifoOrderAcrossManyLaps(int capacity) {
-		TaskQueue<Integer> queue = new TaskQueue<>(capacity);
+		WorkerQueue<Integer> queue = new WorkerQueue<>(capacity);
 		int next = 0;
 		int expected = 0;
 		for (int lap = 0; lap < 50; lap++) {
@@ -32,12 +30,13 @@ class TaskQueueTests {
 			}
 			assertThat(queue.poll()).isNull();
 			assertThat(queue.isEmptyOrFilling()).isTrue();
+			assertThat(queue.enqueued()).isEqualTo(next);
 		}
 	}
 
 	@Test
 	void forEachQueuedSeesWhatIsQueued() {
-		TaskQueue<Integer> queue = new TaskQueue<>(4);
+		WorkerQueue<Integer> queue = new WorkerQueue<>(4);
 		queue.offer(1);
 		queue.offer(2);
 		queue.offer(3);
@@ -48,38 +47,36 @@ class TaskQueueTests {
 	}
 
 	@Test
-	void concurrentProducersAndConsumersLoseAndDuplicateNothing() throws Exception {
-		TaskQueue<Integer> queue = new TaskQueue<>(8);
+	void concurrentProducersAndOneConsumerKeepEachProducersOrder() throws Exception {
+		WorkerQueue<int[]> queue = new WorkerQueue<>(8);
 		int producers = 4;
 		int perProducer = 50_000;
-		ConcurrentLinkedQueue<Integer> taken = new ConcurrentLinkedQueue<>();
-		AtomicInteger count = new AtomicInteger();
-		CountDownLatch done = new CountDownLatch(producers + 2);
+		CountDownLatch done = new CountDownLatch(producers);
 		for (int p = 0; p < producers; p++) {
-			int base = p * perProducer;
+			int producer = p;
 			new Thread(() -> {
 				for (int i = 0; i < perProducer; i++) {
-					while (!queue.offer(base + i)) {
+					while (!queue.offer(new int[] { producer, i })) {
 						Thread.onSpinWait();
 					}
 				}
 				done.countDown();
 			}).start();
 		}
-		for (int c = 0; c < 2; c++) {
-			new Thread(() -> {
-				while (count.get() < producers * perProducer) {
-					Integer value = queue.poll();
-					if (value != null) {
-						taken.add(value);
-						count.incrementAndGet();
-					}
-				}
-				done.countDown();
-			}).start();
+		int[] last = { -1, -1, -1, -1 };
+		int taken = 0;
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (taken < producers * perProducer && System.nanoTime() < deadline) {
+			int[] value = queue.poll();
+			if (value != null) {
+				assertThat(value[1]).as("order of producer %d", value[0]).isEqualTo(last[value[0]] + 1);
+				last[value[0]] = value[1];
+				taken++;
+			}
 		}
 		assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(taken).hasSize(producers * perProducer).doesNotHaveDuplicates();
+		assertThat(taken).isEqualTo(producers * perProducer);
+		assertThat(queue.poll()).isNull();
 	}
 
 }

@@ -8,15 +8,15 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A bounded, lock-free, multi-producer multi-consumer FIFO queue of exact capacity (Dmitry Vyukov's array
- * queue). Each slot carries a sequence number that says whether it is free for the producer of a given position or
+ * The queue of {@link DispatchMode#SHARED_QUEUE}: a bounded, lock-free, multi-producer multi-consumer FIFO queue
+ * of exact capacity (Dmitry Vyukov's array queue). Each slot carries a sequence number that says whether it is free for the producer of a given position or
  * full for its consumer, so {@code offer} and {@code poll} are one CAS each and allocate nothing.
  * <p>
  * Threading: every method may be called from any thread. {@link #isEmptyOrFilling} reads the tail with volatile
  * semantics: a worker that announces it is about to park and then sees an empty queue cannot miss a producer that
  * enqueued after reading the announcement (both sides use sequentially consistent accesses).
  */
-final class TaskQueue<E> {
+final class SharedTaskQueue<E> {
 
 	private static final VarHandle HEAD;
 
@@ -25,8 +25,8 @@ final class TaskQueue<E> {
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			HEAD = lookup.findVarHandle(TaskQueue.class, "head", long.class);
-			TAIL = lookup.findVarHandle(TaskQueue.class, "tail", long.class);
+			HEAD = lookup.findVarHandle(SharedTaskQueue.class, "head", long.class);
+			TAIL = lookup.findVarHandle(SharedTaskQueue.class, "tail", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -56,7 +56,7 @@ final class TaskQueue<E> {
 	@SuppressWarnings("unused")
 	private long p21, p22, p23, p24, p25, p26, p27;
 
-	TaskQueue(int capacity) {
+	SharedTaskQueue(int capacity) {
 		this.capacity = capacity;
 		this.slots = Math.max(2, capacity);
 		this.elements = new Object[this.slots];
@@ -145,15 +145,20 @@ final class TaskQueue<E> {
 		return (int) Math.max(0, Math.min(size, this.capacity));
 	}
 
-	/** Visits the elements now queued, without removing them; racy by design (used by cancel). */
+	/**
+	 * Visits the elements now queued, without removing them. A position claimed but not yet published is waited
+	 * for, so that a sweep at shutdown misses no accepted task; one consumed meanwhile is skipped.
+	 */
 	@SuppressWarnings("unchecked")
 	void forEachQueued(Consumer<E> action) {
-		long from = this.head;
 		long to = this.tail;
-		for (long pos = from; pos < to; pos++) {
+		for (long pos = this.head; pos < to; pos++) {
 			int index = (int) (pos % this.slots);
+			while (this.sequences.get(index) < pos + 1 && this.head <= pos) {
+				Thread.onSpinWait();
+			}
 			Object element = this.elements[index];
-			if (element != null) {
+			if (element != null && this.head <= pos && this.sequences.get(index) == pos + 1) {
 				action.accept((E) element);
 			}
 		}

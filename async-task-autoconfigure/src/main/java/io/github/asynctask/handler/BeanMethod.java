@@ -29,6 +29,9 @@ abstract class BeanMethod {
 
 	private final MethodHandle invoker;
 
+	/** Whether the method declares a {@code TaskContext} parameter (invoker argument 1 for both kinds). */
+	final boolean takesContext;
+
 	private volatile @Nullable Object bean;
 
 	/**
@@ -39,6 +42,8 @@ abstract class BeanMethod {
 		this.beanName = beanName;
 		this.method = method;
 		this.invoker = invoker(method, argumentOrder);
+		this.takesContext = method.getParameterCount() == 2
+				&& java.util.Arrays.stream(argumentOrder).anyMatch((argument) -> argument == 1);
 	}
 
 	private static MethodHandle invoker(Method method, int[] argumentOrder) {

@@ -31,6 +31,8 @@ public final class TaskHandler extends BeanMethod {
 
 	private final ConcurrentHashMap<Class<?>, FinishListener[]> listenersByType = new ConcurrentHashMap<>();
 
+	private boolean observesDispatchTime = true;
+
 	/** The last lookup, so that a handler that always returns one type skips the map. */
 	private volatile @Nullable Cached last;
 
@@ -94,6 +96,25 @@ public final class TaskHandler extends BeanMethod {
 		this.resultListeners = this.listeners.stream()
 			.filter(FinishListener::takesTaskResult)
 			.toArray(FinishListener[]::new);
+		this.observesDispatchTime = this.takesContext
+				|| this.listeners.stream().anyMatch((listener) -> listener.takesContext);
+	}
+
+	/**
+	 * Whether anything can read {@code TaskContext.dispatchedAt()} of this task name: the method or one of its
+	 * listeners declares a {@code TaskContext}. Clock reads are not free (tens of nanoseconds on a VM), so a task
+	 * nobody can ask is not stamped.
+	 */
+	public boolean observesDispatchTime() {
+		return this.observesDispatchTime;
+	}
+
+	/**
+	 * Whether an {@code @OnFinish} method can read {@code TaskResult.runTime()} of this task name. A task with a
+	 * callback (or future, or wait) always can.
+	 */
+	public boolean observesRunTime() {
+		return this.resultListeners.length > 0;
 	}
 
 	private record Cached(Class<?> resultType, FinishListener[] listeners) {

@@ -79,11 +79,6 @@ public class TaskHandlerRegistry {
 		return new TreeSet<>(this.handlers.keySet());
 	}
 
-	/** Every registered handler. */
-	public List<TaskHandler> handlers() {
-		return List.copyOf(this.handlers.values());
-	}
-
 	/**
 	 * The handler of a task name.
 	 * @throws NoTaskHandlerException if none has that name

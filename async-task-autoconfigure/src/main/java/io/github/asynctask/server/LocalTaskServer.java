@@ -46,6 +46,9 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(LocalTaskServer.class);
 
+	/** How long a stop waits for interrupted tasks to end after the shutdown timeout. */
+	private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
+
 	private static final int NEW = 0;
 
 	private static final int RUNNING = 1;
@@ -138,10 +141,6 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 					WhenFull.BLOCK, Duration.ofSeconds(1), 0, Duration.ofSeconds(30), false, "async-task-worker-");
 		}
 
-	}
-
-	Settings settings() {
-		return this.settings;
 	}
 
 	@Override
@@ -490,6 +489,10 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 				wakeAll();
 			}
 			int cancelled = cancelQueued();
+			if (!drained) {
+				// give interrupted tasks a moment to end, so their outcomes are delivered before close returns
+				awaitExit(INTERRUPT_GRACE.toNanos());
+			}
 			if (cancelled > 0) {
 				logger.warn("Task server stopped after async-task.shutdown-timeout (" + timeout.toMillis()
 						+ "ms): " + cancelled + " queued task(s) ended CANCELLED, running ones were interrupted.");

@@ -66,10 +66,6 @@ final class SharedTaskQueue<E> {
 		}
 	}
 
-	int capacity() {
-		return this.capacity;
-	}
-
 	/**
 	 * Adds an element at the tail if there is room.
 	 * @return {@code false} if the queue was full

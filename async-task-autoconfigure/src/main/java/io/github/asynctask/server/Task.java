@@ -86,7 +86,7 @@ final class Task implements TaskContext, TaskResult<Object> {
 		this.handler = handler;
 		this.payload = payload;
 		this.callback = (TaskCallback<Object>) callback;
-		this.dispatchedNanos = System.nanoTime();
+		this.dispatchedNanos = handler.observesDispatchTime() ? System.nanoTime() : 0;
 	}
 
 	/** Claims the task for running; {@code false} if it was cancelled first. */
@@ -128,14 +128,16 @@ final class Task implements TaskContext, TaskResult<Object> {
 	/** Runs the handler on the calling thread and records the outcome; the task must have been started. */
 	boolean run() {
 		this.attempts++;
-		long start = System.nanoTime();
+		// the run time is measured only where someone can read it (a callback or a TaskResult listener)
+		boolean timed = this.callback != null || this.handler.observesRunTime();
+		long start = timed ? System.nanoTime() : 0;
 		try {
 			Object value = this.handler.invoke(this.payload, this);
-			end(TaskStatus.SUCCEEDED, value, System.nanoTime() - start);
+			end(TaskStatus.SUCCEEDED, value, timed ? System.nanoTime() - start : 0);
 			return true;
 		}
 		catch (Throwable ex) {
-			end(TaskStatus.FAILED, ex, System.nanoTime() - start);
+			end(TaskStatus.FAILED, ex, timed ? System.nanoTime() - start : 0);
 			return false;
 		}
 	}

@@ -183,10 +183,6 @@ final class Worker implements Runnable {
 				this.restarts);
 	}
 
-	boolean isBusy() {
-		return this.counters.busy();
-	}
-
 
 	/**
 	 * The counters only the worker's thread writes (release stores, no atomics), padded onto cache lines of their

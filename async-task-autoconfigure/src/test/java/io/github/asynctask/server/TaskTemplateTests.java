@@ -91,6 +91,20 @@ class TaskTemplateTests {
 	}
 
 	@Test
+	void resultsCarryRunTimeAndContextsTheDispatchTime() {
+		this.runner.run((context) -> {
+			java.time.Instant before = java.time.Instant.now();
+			List<TaskResult<Object>> results = template(context)
+				.dispatchAllAndWait(List.of(new TestHandlers.Slow(60, 1), new Echo("when")), WAIT);
+			java.time.Instant after = java.time.Instant.now();
+			assertThat(results.get(0).runTime()).isGreaterThanOrEqualTo(Duration.ofMillis(60));
+			assertThat(results.get(1).runTime()).isLessThan(Duration.ofSeconds(10));
+			assertThat(handlers(context).echoDispatchedAt.get("when"))
+				.isBetween(before.minusMillis(5), after.plusMillis(5));
+		});
+	}
+
+	@Test
 	void callbackReceivesFailures() {
 		this.runner.run((context) -> {
 			CompletableFuture<TaskResult<Object>> received = new CompletableFuture<>();

@@ -73,10 +73,13 @@ class TestHandlers {
 
 	final Map<String, String> echoThreads = new ConcurrentHashMap<>();
 
+	final Map<String, java.time.Instant> echoDispatchedAt = new ConcurrentHashMap<>();
+
 	@OnTask
 	String echo(Echo echo, TaskContext ctx) {
 		this.echoWorkers.put(echo.text(), ctx.workerId());
 		this.echoThreads.put(echo.text(), Thread.currentThread().getName());
+		this.echoDispatchedAt.put(echo.text(), ctx.dispatchedAt());
 		return echo.text();
 	}
 

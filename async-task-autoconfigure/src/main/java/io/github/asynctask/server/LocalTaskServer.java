@@ -203,25 +203,25 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 	private String fullMessage(int worker) {
 		int capacity = this.settings.queueCapacity();
 		if (worker >= 0) {
-			return "Task rejected: the queue of worker " + worker + " is full (" + capacity + " tasks)";
+			return "the queue of worker " + worker + " is full (" + capacity + " tasks)";
 		}
 		if (this.shared != null) {
-			return "Task rejected: the shared queue is full (" + capacity + " tasks)";
+			return "the shared queue is full (" + capacity + " tasks)";
 		}
-		return "Task rejected: every worker's queue is full (" + this.workers.length + " x " + capacity + " tasks)";
+		return "every worker's queue is full (" + this.workers.length + " x " + capacity + " tasks)";
 	}
 
 	private String notRunningMessage() {
 		return switch (this.state) {
-			case NEW -> "Task rejected: the task server has not started yet; dispatch once the application "
+			case NEW -> "the task server has not started yet; dispatch once the application "
 					+ "context has been refreshed (e.g. from an ApplicationRunner), not while beans are created.";
-			default -> "Task rejected: the task server is stopped and accepts no new tasks.";
+			default -> "the task server is stopped and accepts no new tasks.";
 		};
 	}
 
-	private TaskRejectedException reject(Task task, String message) {
+	private TaskRejectedException reject(Task task, String reason) {
 		this.notAccepted.increment();
-		return new TaskRejectedException(message);
+		return new TaskRejectedException("Task '" + task.taskName() + "' rejected: " + reason);
 	}
 
 	private boolean offer(Task task, int worker) {

@@ -193,7 +193,7 @@ class LocalTaskServerTests {
 				template.dispatch(new Gated("q2", gate));
 				assertThatExceptionOfType(TaskRejectedException.class)
 					.isThrownBy(() -> template.dispatch(new Echo("too many")))
-					.withMessage("Task rejected: every worker's queue is full (1 x 2 tasks) "
+					.withMessage("Task 'Echo' rejected: every worker's queue is full (1 x 2 tasks) "
 							+ "(async-task.when-full=reject). Raise async-task.queue-capacity or "
 							+ "async-task.task-worker-num, or set async-task.when-full to block or caller-runs.");
 				assertThat(template.tryDispatch(new Echo("try"))).isEmpty();
@@ -310,7 +310,7 @@ class LocalTaskServerTests {
 			TaskTemplate template = context.getBean(TaskTemplate.class);
 			((ConfigurableApplicationContext) context.getSourceApplicationContext()).close();
 			assertThatExceptionOfType(TaskRejectedException.class).isThrownBy(() -> template.dispatch(new Echo("x")))
-				.withMessage("Task rejected: the task server is stopped and accepts no new tasks.");
+				.withMessage("Task 'Echo' rejected: the task server is stopped and accepts no new tasks.");
 			assertThatExceptionOfType(TaskRejectedException.class)
 				.isThrownBy(() -> template.tryDispatch(new Echo("y")));
 		});

@@ -1,0 +1,225 @@
+package io.github.asynctask.benchmarks;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.benchmarks.support.AsyncTaskSystem;
+import io.github.asynctask.benchmarks.support.Batch;
+import io.github.asynctask.benchmarks.support.Noop;
+import io.github.asynctask.benchmarks.support.ProducerPool;
+import io.github.asynctask.benchmarks.support.SpringAsyncSystem;
+import io.github.asynctask.benchmarks.support.ThreadPoolSystem;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Scenario 2: {@link ThroughputBenchmark} with {@code producers} dedicated producer threads dispatching
+ * concurrently, each {@code TASKS / producers} tasks of one batch; measured from the first dispatch to the last
+ * finish.
+ */
+@Scenario(id = "2", title = "Throughput, no-op task, 4 producers (tasks/s)")
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@OperationsPerInvocation(ThroughputFourProducersBenchmark.TASKS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = { Bench.XMS, Bench.XMX, Bench.PRE_TOUCH })
+public class ThroughputFourProducersBenchmark {
+
+	static final int TASKS = 100_000;
+
+	@Benchmark
+	public Batch asyncTask(AsyncTaskState state, Producers producers) {
+		Batch batch = new Batch(TASKS);
+		Noop task = new Noop(batch);
+		TaskTemplate template = state.system.template();
+		int perProducer = TASKS / producers.size();
+		producers.runOnEach(() -> {
+			for (int i = 0; i < perProducer; i++) {
+				template.dispatch(task);
+			}
+		});
+		batch.await(Bench.TIMEOUT);
+		return batch;
+	}
+
+	/** The same with {@code dispatch-mode: shared-queue} (workers compete for one queue, like a thread pool). */
+	@Benchmark
+	public Batch asyncTaskSharedQueue(AsyncTaskSharedQueueState state, Producers producers) {
+		Batch batch = new Batch(TASKS);
+		Noop task = new Noop(batch);
+		TaskTemplate template = state.system.template();
+		int perProducer = TASKS / producers.size();
+		producers.runOnEach(() -> {
+			for (int i = 0; i < perProducer; i++) {
+				template.dispatch(task);
+			}
+		});
+		batch.await(Bench.TIMEOUT);
+		return batch;
+	}
+
+	@Benchmark
+	public Batch threadPoolExecutor(ThreadPoolState state, Producers producers) {
+		Batch batch = new Batch(TASKS);
+		Noop task = new Noop(batch);
+		Supplier<Noop> handler = () -> task;
+		ThreadPoolExecutor executor = state.system.executor();
+		int perProducer = TASKS / producers.size();
+		producers.runOnEach(() -> {
+			for (int i = 0; i < perProducer; i++) {
+				CompletableFuture.supplyAsync(handler, executor).thenAccept(ThreadPoolSystem.NOOP_FINISHED);
+			}
+		});
+		batch.await(Bench.TIMEOUT);
+		return batch;
+	}
+
+	@Benchmark
+	public Batch springAsync(SpringAsyncState state, Producers producers) {
+		Batch batch = new Batch(TASKS);
+		Noop task = new Noop(batch);
+		SpringAsyncSystem.AsyncService service = state.system.service();
+		int perProducer = TASKS / producers.size();
+		producers.runOnEach(() -> {
+			for (int i = 0; i < perProducer; i++) {
+				service.noop(task).thenAccept(ThreadPoolSystem.NOOP_FINISHED);
+			}
+		});
+		batch.await(Bench.TIMEOUT);
+		return batch;
+	}
+
+	/**
+	 * async-task with {@code workers} task workers (idle-first) and a queue capacity that holds a whole batch,
+	 * like the baselines' unbounded queues.
+	 */
+	@State(Scope.Benchmark)
+	public static class AsyncTaskState {
+
+		@Param("2")
+		public int workers;
+
+		AsyncTaskSystem system;
+
+		@Setup(Level.Trial)
+		public void start() {
+			this.system = AsyncTaskSystem.start(this.workers, "async-task.queue-capacity=" + TASKS);
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.system.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class AsyncTaskSharedQueueState {
+
+		@Param("2")
+		public int workers;
+
+		AsyncTaskSystem system;
+
+		@Setup(Level.Trial)
+		public void start() {
+			this.system = AsyncTaskSystem.start(this.workers, "async-task.queue-capacity=" + TASKS,
+					"async-task.dispatch-mode=shared-queue");
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.system.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class ThreadPoolState {
+
+		@Param("2")
+		public int workers;
+
+		ThreadPoolSystem system;
+
+		@Setup(Level.Trial)
+		public void start() {
+			this.system = ThreadPoolSystem.start(this.workers);
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.system.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class SpringAsyncState {
+
+		@Param("2")
+		public int workers;
+
+		SpringAsyncSystem system;
+
+		@Setup(Level.Trial)
+		public void start() {
+			this.system = SpringAsyncSystem.start(this.workers);
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.system.close();
+		}
+
+	}
+
+	/** The producer threads; {@code TASKS} must divide by their number. */
+	@State(Scope.Benchmark)
+	public static class Producers {
+
+		@Param("4")
+		public int producers;
+
+		ProducerPool pool;
+
+		@Setup(Level.Trial)
+		public void start() {
+			if (TASKS % this.producers != 0) {
+				throw new IllegalArgumentException(TASKS + " tasks do not divide among " + this.producers + " producers");
+			}
+			this.pool = new ProducerPool(this.producers);
+		}
+
+		int size() {
+			return this.pool.size();
+		}
+
+		void runOnEach(Runnable job) {
+			this.pool.runOnEach(job);
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.pool.close();
+		}
+
+	}
+
+}

@@ -68,7 +68,11 @@ public class DispatchWhileBusyBenchmark {
 	}
 
 	/** Per iteration: a fresh finish counter and a fresh set of blocked workers. */
-	abstract static class BusyWorkers {
+	@State(Scope.Benchmark)
+	public abstract static class BusyWorkers {
+
+		@Param("2")
+		public int workers;
 
 		Batch finishes;
 
@@ -78,16 +82,19 @@ public class DispatchWhileBusyBenchmark {
 
 		Block.Gate gate;
 
-		final void blockWorkers() {
+		@Setup(Level.Iteration)
+		public void busy() {
 			this.finishes = Batch.unbounded();
 			this.task = new Noop(this.finishes);
 			this.dispatched = 0;
-			this.gate = block();
+			this.gate = blockAllWorkers();
 		}
 
-		abstract Block.Gate block();
+		/** Occupies every worker with a blocked task; called once {@link #task} is fresh. */
+		abstract Block.Gate blockAllWorkers();
 
-		final void releaseAndDrain() {
+		@TearDown(Level.Iteration)
+		public void drain() {
 			this.gate.release();
 			this.finishes.awaitCount(this.dispatched, DRAIN);
 			System.gc();
@@ -98,9 +105,6 @@ public class DispatchWhileBusyBenchmark {
 	@State(Scope.Benchmark)
 	public static class AsyncTaskState extends BusyWorkers {
 
-		@Param("2")
-		public int workers;
-
 		AsyncTaskSystem system;
 
 		@Setup(Level.Trial)
@@ -109,19 +113,9 @@ public class DispatchWhileBusyBenchmark {
 					"async-task.when-full=reject");
 		}
 
-		@Setup(Level.Iteration)
-		public void busy() {
-			blockWorkers();
-		}
-
 		@Override
-		Block.Gate block() {
+		Block.Gate blockAllWorkers() {
 			return this.system.blockAllWorkers();
-		}
-
-		@TearDown(Level.Iteration)
-		public void drain() {
-			releaseAndDrain();
 		}
 
 		@TearDown(Level.Trial)
@@ -134,9 +128,6 @@ public class DispatchWhileBusyBenchmark {
 	@State(Scope.Benchmark)
 	public static class ThreadPoolState extends BusyWorkers {
 
-		@Param("2")
-		public int workers;
-
 		ThreadPoolSystem system;
 
 		Supplier<Noop> handler;
@@ -146,21 +137,11 @@ public class DispatchWhileBusyBenchmark {
 			this.system = ThreadPoolSystem.start(this.workers);
 		}
 
-		@Setup(Level.Iteration)
-		public void busy() {
-			blockWorkers();
+		@Override
+		Block.Gate blockAllWorkers() {
 			Noop task = this.task;
 			this.handler = () -> task;
-		}
-
-		@Override
-		Block.Gate block() {
 			return this.system.blockAllWorkers();
-		}
-
-		@TearDown(Level.Iteration)
-		public void drain() {
-			releaseAndDrain();
 		}
 
 		@TearDown(Level.Trial)
@@ -173,9 +154,6 @@ public class DispatchWhileBusyBenchmark {
 	@State(Scope.Benchmark)
 	public static class SpringAsyncState extends BusyWorkers {
 
-		@Param("2")
-		public int workers;
-
 		SpringAsyncSystem system;
 
 		@Setup(Level.Trial)
@@ -183,19 +161,9 @@ public class DispatchWhileBusyBenchmark {
 			this.system = SpringAsyncSystem.start(this.workers);
 		}
 
-		@Setup(Level.Iteration)
-		public void busy() {
-			blockWorkers();
-		}
-
 		@Override
-		Block.Gate block() {
+		Block.Gate blockAllWorkers() {
 			return this.system.blockAllWorkers();
-		}
-
-		@TearDown(Level.Iteration)
-		public void drain() {
-			releaseAndDrain();
 		}
 
 		@TearDown(Level.Trial)

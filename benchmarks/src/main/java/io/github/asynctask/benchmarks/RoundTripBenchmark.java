@@ -7,23 +7,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.asynctask.benchmarks.Scenario.Goal;
-import io.github.asynctask.benchmarks.support.AsyncTaskSystem;
+import io.github.asynctask.benchmarks.support.AsyncTaskState;
 import io.github.asynctask.benchmarks.support.Batch;
 import io.github.asynctask.benchmarks.support.Noop;
-import io.github.asynctask.benchmarks.support.SpringAsyncSystem;
-import io.github.asynctask.benchmarks.support.ThreadPoolSystem;
+import io.github.asynctask.benchmarks.support.SpringAsyncState;
+import io.github.asynctask.benchmarks.support.ThreadPoolState;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -69,66 +63,6 @@ public class RoundTripBenchmark {
 	@Benchmark
 	public Noop springAsync(SpringAsyncState state) throws InterruptedException, ExecutionException {
 		return state.system.service().noop(TASK).get();
-	}
-
-	@State(Scope.Benchmark)
-	public static class AsyncTaskState {
-
-		@Param("2")
-		public int workers;
-
-		AsyncTaskSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = AsyncTaskSystem.start(this.workers);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class ThreadPoolState {
-
-		@Param("2")
-		public int workers;
-
-		ThreadPoolSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = ThreadPoolSystem.start(this.workers);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class SpringAsyncState {
-
-		@Param("2")
-		public int workers;
-
-		SpringAsyncSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = SpringAsyncSystem.start(this.workers);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
 	}
 
 }

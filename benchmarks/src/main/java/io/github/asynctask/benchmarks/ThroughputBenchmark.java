@@ -7,24 +7,22 @@ import java.util.function.Supplier;
 
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.benchmarks.Scenario.Goal;
-import io.github.asynctask.benchmarks.support.AsyncTaskSystem;
+import io.github.asynctask.benchmarks.support.AsyncTaskState;
 import io.github.asynctask.benchmarks.support.Batch;
 import io.github.asynctask.benchmarks.support.Noop;
+import io.github.asynctask.benchmarks.support.SpringAsyncState;
 import io.github.asynctask.benchmarks.support.SpringAsyncSystem;
+import io.github.asynctask.benchmarks.support.ThreadPoolState;
 import io.github.asynctask.benchmarks.support.ThreadPoolSystem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -46,28 +44,14 @@ public class ThroughputBenchmark {
 	static final int TASKS = 100_000;
 
 	@Benchmark
-	public Batch asyncTask(AsyncTaskState state) {
-		Batch batch = new Batch(TASKS);
-		Noop task = new Noop(batch);
-		TaskTemplate template = state.system.template();
-		for (int i = 0; i < TASKS; i++) {
-			template.dispatch(task);
-		}
-		batch.await(Bench.TIMEOUT);
-		return batch;
+	public Batch asyncTask(AsyncTaskBatchState state) {
+		return dispatchBatch(state.system.template());
 	}
 
 	/** The same with {@code dispatch-mode: shared-queue} (workers compete for one queue, like a thread pool). */
 	@Benchmark
 	public Batch asyncTaskSharedQueue(AsyncTaskSharedQueueState state) {
-		Batch batch = new Batch(TASKS);
-		Noop task = new Noop(batch);
-		TaskTemplate template = state.system.template();
-		for (int i = 0; i < TASKS; i++) {
-			template.dispatch(task);
-		}
-		batch.await(Bench.TIMEOUT);
-		return batch;
+		return dispatchBatch(state.system.template());
 	}
 
 	@Benchmark
@@ -95,87 +79,37 @@ public class ThroughputBenchmark {
 		return batch;
 	}
 
+	private static Batch dispatchBatch(TaskTemplate template) {
+		Batch batch = new Batch(TASKS);
+		Noop task = new Noop(batch);
+		for (int i = 0; i < TASKS; i++) {
+			template.dispatch(task);
+		}
+		batch.await(Bench.TIMEOUT);
+		return batch;
+	}
+
 	/**
 	 * async-task with {@code workers} task workers (idle-first) and a queue capacity that holds a whole batch,
 	 * like the baselines' unbounded queues.
 	 */
 	@State(Scope.Benchmark)
-	public static class AsyncTaskState {
+	public static class AsyncTaskBatchState extends AsyncTaskState {
 
-		@Param("2")
-		public int workers;
-
-		AsyncTaskSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = AsyncTaskSystem.start(this.workers, "async-task.queue-capacity=" + TASKS);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
+		@Override
+		protected String[] properties() {
+			return new String[] { "async-task.queue-capacity=" + TASKS };
 		}
 
 	}
 
+	/** {@link AsyncTaskBatchState} with {@code dispatch-mode: shared-queue}. */
 	@State(Scope.Benchmark)
-	public static class AsyncTaskSharedQueueState {
+	public static class AsyncTaskSharedQueueState extends AsyncTaskState {
 
-		@Param("2")
-		public int workers;
-
-		AsyncTaskSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = AsyncTaskSystem.start(this.workers, "async-task.queue-capacity=" + TASKS,
-					"async-task.dispatch-mode=shared-queue");
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class ThreadPoolState {
-
-		@Param("2")
-		public int workers;
-
-		ThreadPoolSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = ThreadPoolSystem.start(this.workers);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class SpringAsyncState {
-
-		@Param("2")
-		public int workers;
-
-		SpringAsyncSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = SpringAsyncSystem.start(this.workers);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
+		@Override
+		protected String[] properties() {
+			return new String[] { "async-task.queue-capacity=" + TASKS, "async-task.dispatch-mode=shared-queue" };
 		}
 
 	}

@@ -6,11 +6,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.asynctask.TaskTemplate;
-import io.github.asynctask.benchmarks.support.AsyncTaskSystem;
+import io.github.asynctask.benchmarks.ThroughputBenchmark.AsyncTaskBatchState;
+import io.github.asynctask.benchmarks.ThroughputBenchmark.AsyncTaskSharedQueueState;
 import io.github.asynctask.benchmarks.support.Batch;
 import io.github.asynctask.benchmarks.support.Noop;
 import io.github.asynctask.benchmarks.support.ProducerPool;
+import io.github.asynctask.benchmarks.support.SpringAsyncState;
 import io.github.asynctask.benchmarks.support.SpringAsyncSystem;
+import io.github.asynctask.benchmarks.support.ThreadPoolState;
 import io.github.asynctask.benchmarks.support.ThreadPoolSystem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,37 +44,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = { Bench.XMS, Bench.XMX, Bench.PRE_TOUCH })
 public class ThroughputFourProducersBenchmark {
 
-	static final int TASKS = 100_000;
+	static final int TASKS = ThroughputBenchmark.TASKS;
 
 	@Benchmark
-	public Batch asyncTask(AsyncTaskState state, Producers producers) {
-		Batch batch = new Batch(TASKS);
-		Noop task = new Noop(batch);
-		TaskTemplate template = state.system.template();
-		int perProducer = TASKS / producers.size();
-		producers.runOnEach(() -> {
-			for (int i = 0; i < perProducer; i++) {
-				template.dispatch(task);
-			}
-		});
-		batch.await(Bench.TIMEOUT);
-		return batch;
+	public Batch asyncTask(AsyncTaskBatchState state, Producers producers) {
+		return dispatchBatch(state.system.template(), producers);
 	}
 
 	/** The same with {@code dispatch-mode: shared-queue} (workers compete for one queue, like a thread pool). */
 	@Benchmark
 	public Batch asyncTaskSharedQueue(AsyncTaskSharedQueueState state, Producers producers) {
-		Batch batch = new Batch(TASKS);
-		Noop task = new Noop(batch);
-		TaskTemplate template = state.system.template();
-		int perProducer = TASKS / producers.size();
-		producers.runOnEach(() -> {
-			for (int i = 0; i < perProducer; i++) {
-				template.dispatch(task);
-			}
-		});
-		batch.await(Bench.TIMEOUT);
-		return batch;
+		return dispatchBatch(state.system.template(), producers);
 	}
 
 	@Benchmark
@@ -105,89 +88,17 @@ public class ThroughputFourProducersBenchmark {
 		return batch;
 	}
 
-	/**
-	 * async-task with {@code workers} task workers (idle-first) and a queue capacity that holds a whole batch,
-	 * like the baselines' unbounded queues.
-	 */
-	@State(Scope.Benchmark)
-	public static class AsyncTaskState {
-
-		@Param("2")
-		public int workers;
-
-		AsyncTaskSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = AsyncTaskSystem.start(this.workers, "async-task.queue-capacity=" + TASKS);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class AsyncTaskSharedQueueState {
-
-		@Param("2")
-		public int workers;
-
-		AsyncTaskSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = AsyncTaskSystem.start(this.workers, "async-task.queue-capacity=" + TASKS,
-					"async-task.dispatch-mode=shared-queue");
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class ThreadPoolState {
-
-		@Param("2")
-		public int workers;
-
-		ThreadPoolSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = ThreadPoolSystem.start(this.workers);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class SpringAsyncState {
-
-		@Param("2")
-		public int workers;
-
-		SpringAsyncSystem system;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.system = SpringAsyncSystem.start(this.workers);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.system.close();
-		}
-
+	private static Batch dispatchBatch(TaskTemplate template, Producers producers) {
+		Batch batch = new Batch(TASKS);
+		Noop task = new Noop(batch);
+		int perProducer = TASKS / producers.size();
+		producers.runOnEach(() -> {
+			for (int i = 0; i < perProducer; i++) {
+				template.dispatch(task);
+			}
+		});
+		batch.await(Bench.TIMEOUT);
+		return batch;
 	}
 
 	/** The producer threads; {@code TASKS} must divide by their number. */

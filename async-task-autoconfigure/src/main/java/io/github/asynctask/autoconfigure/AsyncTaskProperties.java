@@ -72,8 +72,9 @@ public class AsyncTaskProperties {
 	}
 
 	public void setQueueCapacity(int queueCapacity) {
-		Assert.isTrue(queueCapacity >= 1, () -> "async-task.queue-capacity must be at least 1, but was "
-				+ queueCapacity + ". Set the number of tasks each worker may queue, e.g. 10000.");
+		Assert.isTrue(queueCapacity >= 1 && queueCapacity <= LocalTaskServer.MAX_QUEUE_CAPACITY,
+				() -> "async-task.queue-capacity must be between 1 and " + LocalTaskServer.MAX_QUEUE_CAPACITY
+						+ ", but was " + queueCapacity + ". Set the number of tasks each worker may queue, e.g. 10000.");
 		this.queueCapacity = queueCapacity;
 	}
 

@@ -46,6 +46,9 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(LocalTaskServer.class);
 
+	/** The largest {@code queue-capacity}: a queue's slots are a power of two. */
+	public static final int MAX_QUEUE_CAPACITY = 1 << 30;
+
 	/** How long a stop waits for interrupted tasks to end after the shutdown timeout. */
 	private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
 
@@ -127,7 +130,8 @@ public final class LocalTaskServer implements TaskServer, SmartLifecycle {
 
 		public Settings {
 			Assert.isTrue(taskWorkerNum >= 1, () -> "taskWorkerNum must be at least 1, was " + taskWorkerNum);
-			Assert.isTrue(queueCapacity >= 1, () -> "queueCapacity must be at least 1, was " + queueCapacity);
+			Assert.isTrue(queueCapacity >= 1 && queueCapacity <= MAX_QUEUE_CAPACITY,
+					() -> "queueCapacity must be between 1 and " + MAX_QUEUE_CAPACITY + ", was " + queueCapacity);
 			Assert.notNull(dispatchMode, "dispatchMode must not be null");
 			Assert.notNull(whenFull, "whenFull must not be null");
 			Assert.isTrue(!blockTimeout.isNegative(), "blockTimeout must not be negative");

@@ -43,7 +43,13 @@ final class WorkerQueue<E> {
 
 	private final int capacity;
 
+	/**
+	 * The slots: a power of two at least the capacity, so a position maps to its slot with a mask. Producers
+	 * never run more than {@code capacity} ahead of the consumer, so no slot is reused before it is consumed.
+	 */
 	private final Object[] elements;
+
+	private final int mask;
 
 	@SuppressWarnings("unused")
 	private long p01, p02, p03, p04, p05, p06, p07;
@@ -63,7 +69,9 @@ final class WorkerQueue<E> {
 
 	WorkerQueue(int capacity) {
 		this.capacity = capacity;
-		this.elements = new Object[capacity];
+		int slots = (capacity <= 1) ? 1 : Integer.highestOneBit(capacity - 1) << 1;
+		this.elements = new Object[slots];
+		this.mask = slots - 1;
 		this.producerLimit = capacity;
 	}
 
@@ -115,7 +123,7 @@ final class WorkerQueue<E> {
 	}
 
 	private int slot(long index) {
-		return (int) (index % this.capacity);
+		return (int) index & this.mask;
 	}
 
 	/** Whether no position past the consumer's was claimed: no element, and none being written. */

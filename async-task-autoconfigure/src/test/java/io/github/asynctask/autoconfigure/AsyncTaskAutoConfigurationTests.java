@@ -352,7 +352,7 @@ class AsyncTaskAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(rootCause(context)).hasMessageContaining("async-task.queue-capacity")
 				.hasMessageContaining("was 0")
-				.hasMessageContaining("at least 1");
+				.hasMessageContaining("between 1 and 1073741824");
 		});
 	}
 

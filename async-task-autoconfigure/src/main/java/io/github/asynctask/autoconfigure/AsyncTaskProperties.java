@@ -6,8 +6,11 @@ import io.github.asynctask.server.DispatchMode;
 import io.github.asynctask.server.LocalTaskServer;
 import io.github.asynctask.server.WhenFull;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
 
 /**
  * Configuration properties for async-task.
@@ -132,10 +135,160 @@ public class AsyncTaskProperties {
 		this.inline = inline;
 	}
 
+	/**
+	 * Where tasks go between dispatching and running: 'local' (this process's workers) or 'redis' (Redis Streams,
+	 * any number of nodes, through the application's RedisConnectionFactory).
+	 */
+	private Transport transport = Transport.LOCAL;
+
+	/**
+	 * Settings of the Redis transport (transport=redis).
+	 */
+	private final Redis redis = new Redis();
+
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(Transport transport) {
+		this.transport = transport;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
 	/** The task server settings these properties describe. */
 	public LocalTaskServer.Settings toSettings() {
 		return new LocalTaskServer.Settings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
 				this.blockTimeout, this.taskMaxRequest, this.shutdownTimeout, this.inline, "async-task-worker-");
+	}
+
+	/**
+	 * Where tasks go between dispatching and running.
+	 */
+	public enum Transport {
+
+		/** In-process: this application's task workers. */
+		LOCAL,
+
+		/** Redis Streams: task workers on any number of nodes. */
+		REDIS
+
+	}
+
+	/**
+	 * Settings of the Redis transport.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of every Redis key the transport uses.
+		 */
+		private String keyPrefix = "async-task";
+
+		/**
+		 * Name of this node, unique among live nodes: its consumer name and the name of its reply stream. Defaults
+		 * to the host name and the process id.
+		 */
+		private @Nullable String nodeId;
+
+		/**
+		 * Whether this node runs tasks; false makes it dispatch only.
+		 */
+		private boolean consume = true;
+
+		/**
+		 * How long an entry may stay pending without its lease being renewed before another node takes it over.
+		 */
+		private Duration claimIdle = Duration.ofSeconds(30);
+
+		/**
+		 * Number of deliveries after which an entry is dead-lettered instead of run again.
+		 */
+		private int maxDeliveries = 5;
+
+		/**
+		 * Number of entries read per call.
+		 */
+		private int batchSize = 64;
+
+		/**
+		 * Largest encoded payload or result, in bytes; a larger payload is refused at dispatch.
+		 */
+		private int maxPayloadBytes = 1_048_576;
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			Assert.isTrue(StringUtils.hasText(keyPrefix) && !keyPrefix.contains(" "),
+					() -> "async-task.redis.key-prefix must be a non-empty name without spaces, but was '" + keyPrefix
+							+ "'. Set a prefix such as 'async-task' or 'shop-tasks'.");
+			this.keyPrefix = keyPrefix;
+		}
+
+		public @Nullable String getNodeId() {
+			return this.nodeId;
+		}
+
+		public void setNodeId(@Nullable String nodeId) {
+			Assert.isTrue(nodeId == null || (StringUtils.hasText(nodeId) && !nodeId.contains(" ")),
+					() -> "async-task.redis.node-id must be a non-empty name without spaces, but was '" + nodeId
+							+ "'. Set a name unique among the live nodes, e.g. 'worker-1', or remove it to use the "
+							+ "host name and process id.");
+			this.nodeId = nodeId;
+		}
+
+		public boolean isConsume() {
+			return this.consume;
+		}
+
+		public void setConsume(boolean consume) {
+			this.consume = consume;
+		}
+
+		public Duration getClaimIdle() {
+			return this.claimIdle;
+		}
+
+		public void setClaimIdle(Duration claimIdle) {
+			Assert.isTrue(claimIdle.toMillis() >= 30, () -> "async-task.redis.claim-idle must be at least 30ms, but was "
+					+ claimIdle + ". Set how long a dead node's tasks wait before others take them over, e.g. 30s.");
+			this.claimIdle = claimIdle;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			Assert.isTrue(maxDeliveries >= 1, () -> "async-task.redis.max-deliveries must be at least 1, but was "
+					+ maxDeliveries + ". Set how often an entry may be delivered before it is dead-lettered, e.g. 5.");
+			this.maxDeliveries = maxDeliveries;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			Assert.isTrue(batchSize >= 1 && batchSize <= 10_000, () -> "async-task.redis.batch-size must be between 1 "
+					+ "and 10000, but was " + batchSize + ". Set the number of entries read per call, e.g. 64.");
+			this.batchSize = batchSize;
+		}
+
+		public int getMaxPayloadBytes() {
+			return this.maxPayloadBytes;
+		}
+
+		public void setMaxPayloadBytes(int maxPayloadBytes) {
+			Assert.isTrue(maxPayloadBytes >= 64, () -> "async-task.redis.max-payload-bytes must be at least 64, but was "
+					+ maxPayloadBytes + ". Set the largest encoded payload or result in bytes, e.g. 1048576.");
+			this.maxPayloadBytes = maxPayloadBytes;
+		}
+
 	}
 
 }

@@ -59,6 +59,17 @@ public class AsyncTaskProperties {
 	 */
 	private boolean inline = false;
 
+	/**
+	 * Where tasks go between dispatching and running: 'local' (this process's workers) or 'redis' (Redis Streams,
+	 * any number of nodes, through the application's RedisConnectionFactory).
+	 */
+	private Transport transport = Transport.LOCAL;
+
+	/**
+	 * Settings of the Redis transport (transport=redis).
+	 */
+	private final Redis redis = new Redis();
+
 	public int getTaskWorkerNum() {
 		return this.taskWorkerNum;
 	}
@@ -127,25 +138,6 @@ public class AsyncTaskProperties {
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
-	public boolean isInline() {
-		return this.inline;
-	}
-
-	public void setInline(boolean inline) {
-		this.inline = inline;
-	}
-
-	/**
-	 * Where tasks go between dispatching and running: 'local' (this process's workers) or 'redis' (Redis Streams,
-	 * any number of nodes, through the application's RedisConnectionFactory).
-	 */
-	private Transport transport = Transport.LOCAL;
-
-	/**
-	 * Settings of the Redis transport (transport=redis).
-	 */
-	private final Redis redis = new Redis();
-
 	public Transport getTransport() {
 		return this.transport;
 	}
@@ -156,12 +148,6 @@ public class AsyncTaskProperties {
 
 	public Redis getRedis() {
 		return this.redis;
-	}
-
-	/** The task server settings these properties describe. */
-	public LocalTaskServer.Settings toSettings() {
-		return new LocalTaskServer.Settings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
-				this.blockTimeout, this.taskMaxRequest, this.shutdownTimeout, this.inline, "async-task-worker-");
 	}
 
 	/**
@@ -289,6 +275,20 @@ public class AsyncTaskProperties {
 			this.maxPayloadBytes = maxPayloadBytes;
 		}
 
+	}
+
+	public boolean isInline() {
+		return this.inline;
+	}
+
+	public void setInline(boolean inline) {
+		this.inline = inline;
+	}
+
+	/** The task server settings these properties describe. */
+	public LocalTaskServer.Settings toSettings() {
+		return new LocalTaskServer.Settings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
+				this.blockTimeout, this.taskMaxRequest, this.shutdownTimeout, this.inline, "async-task-worker-");
 	}
 
 }

@@ -1,0 +1,22 @@
+package io.github.asynctask.autoconfigure.redis;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains a {@link RedisTransportUnavailableException}: what is missing and how to fix it.
+ */
+class RedisTransportFailureAnalyzer extends AbstractFailureAnalyzer<RedisTransportUnavailableException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, RedisTransportUnavailableException cause) {
+		return new FailureAnalysis("async-task.transport is 'redis', so tasks go through Redis Streams using the "
+				+ "application's RedisConnectionFactory, but " + cause.reason() + ".",
+				"Add spring-boot-starter-data-redis (and Jackson, which Spring Boot brings) to the application's "
+						+ "dependencies and point spring.data.redis.host/port (or spring.data.redis.url) at your Redis;"
+						+ " or define one RedisConnectionFactory bean (mark one @Primary if there are several); or "
+						+ "set async-task.transport=local to run tasks in this process.",
+				cause);
+	}
+
+}

@@ -87,9 +87,16 @@ public final class TaskEvents {
 		}
 	}
 
+	/**
+	 * The outcome of a task is decided. A task run here for another node (a distributed transport's inbound task,
+	 * whose origin is not {@link Task#LOCAL_NODE}) is counted where it was dispatched, when its outcome arrives there,
+	 * so that a task is counted once even when a node runs what it dispatched itself.
+	 */
 	public void finished(Task task) {
 		TaskStatus status = task.status();
-		task.handler().counters().completed(status);
+		if (task.originNode() == Task.LOCAL_NODE) {
+			task.handler().counters().completed(status);
+		}
 		TaskObserver[] observers = this.observers;
 		for (int i = 0; i < observers.length; i++) {
 			try {

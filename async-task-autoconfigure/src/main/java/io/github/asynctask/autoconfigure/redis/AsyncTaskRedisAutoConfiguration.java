@@ -35,7 +35,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 @ConditionalOnProperty(name = "async-task.transport", havingValue = "redis")
 @EnableConfigurationProperties(AsyncTaskProperties.class)
 @Import({ AsyncTaskRedisAutoConfiguration.RedisTransportConfiguration.class,
-		AsyncTaskRedisAutoConfiguration.MissingRedisConfiguration.class })
+		AsyncTaskRedisAutoConfiguration.MissingRedisConfiguration.class,
+		AsyncTaskRedisAutoConfiguration.MissingJacksonConfiguration.class })
 public final class AsyncTaskRedisAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -67,13 +68,23 @@ public final class AsyncTaskRedisAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingClass({ "org.springframework.data.redis.connection.RedisConnectionFactory",
-			"tools.jackson.databind.json.JsonMapper" })
+	@ConditionalOnMissingClass("org.springframework.data.redis.connection.RedisConnectionFactory")
 	static final class MissingRedisConfiguration {
 
 		@Bean
 		TaskTransport asyncTaskTransport() {
-			throw new RedisTransportUnavailableException("Spring Data Redis or Jackson is not on the class path");
+			throw new RedisTransportUnavailableException("Spring Data Redis is not on the class path");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("tools.jackson.databind.json.JsonMapper")
+	static final class MissingJacksonConfiguration {
+
+		@Bean
+		TaskTransport asyncTaskTransportWithoutJackson() {
+			throw new RedisTransportUnavailableException("Jackson 3 (tools.jackson.databind) is not on the class path");
 		}
 
 	}

@@ -12,6 +12,8 @@ import java.util.stream.IntStream;
 import io.github.asynctask.RemoteTaskException;
 import io.github.asynctask.TaskFailedException;
 import io.github.asynctask.TaskResult;
+import io.github.asynctask.TaskServer;
+import io.github.asynctask.TaskServerStats;
 import io.github.asynctask.TaskStatus;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.transport.redis.RedisNodes.Boom;
@@ -122,6 +124,46 @@ class RedisTransportTests {
 			assertThat(RedisNodes.runsOf(w.label())).as(w.label()).isEqualTo(1);
 		}
 		assertThat(RedisNodes.finished(origin).count.get()).isZero(); // a gather, not the listeners
+	}
+
+	@Test
+	void aNodeThatRunsWhatItDispatchesCountsEachTaskOnce() {
+		RedisNodes nodes = nodes("single");
+		ConfigurableApplicationContext node = nodes.start(id("solo"));
+		List<Echo> echoes = IntStream.range(0, 20).mapToObj((i) -> new Echo("solo-" + i)).toList();
+		assertThat(RedisNodes.template(node).dispatchAllAndWait(echoes, WAIT)).allMatch(TaskResult::isSuccess);
+		TaskServerStats stats = node.getBean(TaskServer.class).stats();
+		assertThat(stats.dispatched()).isEqualTo(20);
+		assertThat(stats.completed()).isEqualTo(20);
+		assertThat(stats.failed()).isZero();
+		assertThat(RedisNodes.transport(node).awaitingReplies()).isZero();
+	}
+
+	@Test
+	void streamStatsShowLengthPendingLagAndConsumers() {
+		RedisNodes nodes = nodes("stats");
+		ConfigurableApplicationContext node = nodes.start(id("solo"));
+		assertThat(RedisNodes.template(node).<Receipt>dispatchAndWait(new Echo("s"), WAIT).text()).isEqualTo("s");
+		RedisStreamStats echo = RedisNodes.transport(node).streamStats()
+			.stream()
+			.filter((s) -> s.taskName().equals("Echo"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(echo.length()).isEqualTo(1);
+		assertThat(echo.pending()).isZero();
+		assertThat(echo.lag()).isZero();
+		assertThat(echo.consumers()).extracting(RedisStreamStats.Consumer::name).containsExactly(
+				RedisNodes.transport(node).settings().nodeId());
+	}
+
+	@Test
+	void streamsNoHandlerKnowsAreReportedAtStartup() {
+		RedisNodes nodes = nodes("unknown");
+		try (Raw raw = new Raw()) {
+			raw.add(nodes.prefix + ":task:RenamedLastWeek", "p", "{}");
+		}
+		ConfigurableApplicationContext node = nodes.start(id("solo"));
+		assertThat(RedisNodes.transport(node).unknownStreams()).containsExactly("RenamedLastWeek");
 	}
 
 	@Test

@@ -108,7 +108,9 @@ final class StreamConsumer {
 		this.maxDeliveries = maxDeliveries;
 		this.claimIdle = claimIdle;
 		this.reader = new Thread(this::read, "async-task-redis-reader");
-		this.reader.setDaemon(true);
+		// not a daemon: like a Kafka listener, a consuming node with nothing else to do (no web server) stays up until
+		// its context is closed; the lifecycle's stop ends the thread
+		this.reader.setDaemon(false);
 		this.leases = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "async-task-redis-lease");
 			thread.setDaemon(true);

@@ -22,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -124,6 +125,10 @@ final class RedisNodes implements AutoCloseable {
 	record Receipt(String text, String node, int attempt) {
 	}
 
+	/** Counts its run in Redis (so runs are seen across JVMs), sleeps {@code millis}, returns its attempt. */
+	record Job(String label, long millis) {
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import({ Handlers.class, Finished.class })
@@ -136,8 +141,23 @@ final class RedisNodes implements AutoCloseable {
 
 		private final String node;
 
-		Handlers(@Value("${async-task.redis.node-id}") String node) {
+		private final String prefix;
+
+		private final StringRedisTemplate redis;
+
+		Handlers(@Value("${async-task.redis.node-id}") String node,
+				@Value("${async-task.redis.key-prefix}") String prefix, StringRedisTemplate redis) {
 			this.node = node;
+			this.prefix = prefix;
+			this.redis = redis;
+		}
+
+		@OnTask
+		int job(Job job, TaskContext context) throws InterruptedException {
+			this.redis.opsForHash().increment(this.prefix + ":test:runs", job.label(), 1);
+			this.redis.opsForHash().increment(this.prefix + ":test:runs-by-node", this.node, 1);
+			Thread.sleep(job.millis()); // the task's own work
+			return context.attempt();
 		}
 
 		@OnTask

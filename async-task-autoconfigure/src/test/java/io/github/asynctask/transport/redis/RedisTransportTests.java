@@ -106,6 +106,20 @@ class RedisTransportTests {
 	}
 
 	@Test
+	void entriesWrittenBeforeAnyWorkerStartedRunWhenOneStarts() {
+		RedisNodes nodes = nodes("early");
+		ConfigurableApplicationContext origin = nodes.start(id("web"), "async-task.redis.consume=false");
+		List<TaskResult<Integer>> results = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			RedisNodes.template(origin).dispatch(new RedisNodes.Job("early-" + i, 1),
+					(TaskResult<Integer> r) -> results.add(r));
+		}
+		nodes.start(id("late-worker"));
+		await().atMost(WAIT).until(() -> results.size() == 5);
+		assertThat(results).allMatch(TaskResult::isSuccess);
+	}
+
+	@Test
 	void threeNodesShareTheWorkAndEachTaskRunsOnce() {
 		RedisNodes nodes = nodes("three");
 		String web = id("web");

@@ -1,0 +1,110 @@
+package io.github.asynctask.transport.redis;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.github.asynctask.TaskResult;
+import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.transport.redis.RedisNodes.Job;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A worker node in another JVM killed with SIGKILL while it runs tasks: every task still completes (another node
+ * takes over after claim-idle), and only the tasks it held at the kill may run twice, which their attempt shows.
+ */
+class RedisKillTests {
+
+	private static final int TASKS = 30;
+
+	/** What the victim holds at most: max(batch-size, task-worker-num). */
+	private static final int VICTIM_HOLDS = 2;
+
+	@Test
+	void everyTaskCompletesAfterAWorkerNodeIsKilledAndOnlyWhatItHeldRunsTwice() throws Exception {
+		try (RedisNodes nodes = new RedisNodes("sigkill"); RedisTransportTests.Raw raw = new RedisTransportTests.Raw()) {
+			String victim = "victim-" + ProcessHandle.current().pid();
+			ConfigurableApplicationContext origin = nodes.start("web-" + victim, "async-task.redis.consume=false");
+			TaskTemplate tasks = RedisNodes.template(origin);
+			List<TaskResult<Integer>> results = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < TASKS; i++) {
+				tasks.dispatch(new Job("job-" + i, 150), (TaskResult<Integer> r) -> results.add(r));
+			}
+			Process process = startWorkerJvm(nodes.prefix, victim);
+			try {
+				await().atMost(Duration.ofSeconds(60))
+					.until(() -> runsBy(raw, nodes.prefix).getOrDefault(victim, 0L) >= 3);
+				process.destroyForcibly(); // SIGKILL: no shutdown hook, no hand-back, no reply
+				assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			}
+			finally {
+				process.destroyForcibly();
+			}
+			long ranOnVictim = runsBy(raw, nodes.prefix).get(victim);
+			// the others take over what the dead node held once its lease runs out
+			nodes.start("rescuer-" + victim, "async-task.redis.claim-idle=1s", "async-task.redis.batch-size=4");
+			await().atMost(Duration.ofSeconds(60)).until(() -> results.size() == TASKS);
+
+			assertThat(results).allMatch(TaskResult::isSuccess);
+			Map<String, Long> runs = runs(raw, nodes.prefix);
+			assertThat(runs).hasSize(TASKS);
+			long duplicates = runs.values().stream().mapToLong((n) -> n - 1).sum();
+			assertThat(duplicates).isLessThanOrEqualTo(VICTIM_HOLDS);
+			List<TaskResult<Integer>> retaken = results.stream().filter((r) -> r.value() >= 2).toList();
+			assertThat(retaken).isNotEmpty().hasSizeLessThanOrEqualTo(VICTIM_HOLDS);
+			assertThat(retaken).allSatisfy((r) -> assertThat(r.attempts()).isGreaterThanOrEqualTo(2));
+			for (TaskResult<Integer> result : results) {
+				String label = ((Job) result.payload()).label();
+				if (runs.get(label) > 1) {
+					assertThat(result.value()).as(label + " ran twice, so its last run is a redelivery")
+						.isGreaterThanOrEqualTo(2);
+				}
+			}
+			System.out.println("Kill test: " + TASKS + " tasks, " + ranOnVictim + " started on the victim before "
+					+ "SIGKILL, " + retaken.size() + " taken over (attempt >= 2), " + duplicates + " ran twice");
+		}
+	}
+
+	private static Process startWorkerJvm(String prefix, String nodeId) throws Exception {
+		RedisTestServer redis = RedisTestServer.get();
+		List<String> command = new ArrayList<>(List.of(
+				new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+				"-cp", System.getProperty("java.class.path"), RedisWorkerNode.class.getName()));
+		command.addAll(List.of("--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
+				"--async-task.transport=redis", "--async-task.redis.key-prefix=" + prefix,
+				"--async-task.redis.node-id=" + nodeId, "--async-task.task-worker-num=2",
+				"--async-task.redis.batch-size=" + VICTIM_HOLDS, "--async-task.redis.claim-idle=1s",
+				"--spring.main.banner-mode=off"));
+		File log = Files.createTempFile("async-task-victim", ".log").toFile();
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+	}
+
+	private static Map<String, Long> runsBy(RedisTransportTests.Raw raw, String prefix) {
+		return hash(raw, prefix + ":test:runs-by-node");
+	}
+
+	private static Map<String, Long> runs(RedisTransportTests.Raw raw, String prefix) {
+		return hash(raw, prefix + ":test:runs");
+	}
+
+	private static Map<String, Long> hash(RedisTransportTests.Raw raw, String key) {
+		Map<String, Long> values = new HashMap<>();
+		Map<byte[], byte[]> all = raw.connection.hashCommands().hGetAll(RedisKeys.bytes(key));
+		if (all != null) {
+			all.forEach((field, value) -> values.put(RedisKeys.text(field), Long.parseLong(RedisKeys.text(value))));
+		}
+		return values;
+	}
+
+}

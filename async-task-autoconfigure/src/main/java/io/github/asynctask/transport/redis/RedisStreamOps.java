@@ -121,6 +121,16 @@ final class RedisStreamOps {
 		connection.streamCommands().xAck(key, RedisKeys.GROUP, ids);
 	}
 
+	/**
+	 * Acknowledges an entry and deletes it (two commands, one key): a task stream holds only what waits or runs, so
+	 * it never grows with what is done. Returns the number of commands issued.
+	 */
+	static int ackAndDelete(RedisConnection connection, byte[] key, String id) {
+		connection.streamCommands().xAck(key, RedisKeys.GROUP, id);
+		connection.streamCommands().xDel(key, id);
+		return 2;
+	}
+
 	/** Renews the lease of pending entries of this consumer: their idle time restarts, their delivery count stays. */
 	static void renew(RedisConnection connection, byte[] key, String consumer, Collection<String> ids) {
 		connection.streamCommands().xClaimJustId(key, RedisKeys.GROUP, consumer,
@@ -281,9 +291,6 @@ final class RedisStreamOps {
 					if (reported instanceof Number number) {
 						lag = number.longValue();
 					}
-					else if (group.getRaw().get("entries-read") instanceof Number read) {
-						lag = Math.max(0, len - read.longValue());
-					}
 				}
 			}
 		}
@@ -293,7 +300,8 @@ final class RedisStreamOps {
 			}
 		}
 		if (lag < 0) {
-			// Redis before 7, or a lag it cannot tell: count the entries past the last delivered one
+			// Redis before 7, or a lag it cannot tell (entries were deleted: done ones are): count the entries past the
+			// last delivered one
 			lag = (lastDelivered != null) ? range(connection, key, lastDelivered, 100_000).size() : len;
 		}
 		List<RedisStreamStats.Consumer> consumers = new ArrayList<>();

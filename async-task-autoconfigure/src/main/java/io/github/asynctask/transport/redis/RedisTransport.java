@@ -533,8 +533,7 @@ public final class RedisTransport implements TaskTransport {
 						RedisTransport.this.node));
 				RedisStreamOps.add(connection, stream.deadKey, Entries.entry(dead.toArray()),
 						RedisStreamOps.DEAD_MAXLEN);
-				RedisStreamOps.ack(connection, stream.keyBytes, id);
-				int commands = 2;
+				int commands = 1 + RedisStreamOps.ackAndDelete(connection, stream.keyBytes, id);
 				String origin = (fields != null) ? Entries.text(fields, Entries.ORIGIN) : null;
 				String originId = (fields != null) ? Entries.text(fields, Entries.ID) : null;
 				if (origin != null && originId != null) {
@@ -684,8 +683,7 @@ public final class RedisTransport implements TaskTransport {
 				RedisStreamOps.add(connection, RedisKeys.bytes(RedisTransport.this.keys.reply(this.origin)),
 						this.reply, RedisStreamOps.REPLY_MAXLEN);
 			}
-			RedisStreamOps.ack(connection, this.stream.keyBytes, this.id);
-			return 2;
+			return 1 + RedisStreamOps.ackAndDelete(connection, this.stream.keyBytes, this.id);
 		}
 
 		@Override
@@ -693,6 +691,9 @@ public final class RedisTransport implements TaskTransport {
 			Throwable error = PipelinedWriter.error(results, from);
 			if (error == null) {
 				error = PipelinedWriter.error(results, from + 1);
+			}
+			if (error == null) {
+				error = PipelinedWriter.error(results, from + 2);
 			}
 			if (error != null) {
 				logger.error("The outcome of entry " + this.id + " of " + this.stream + " could not be written ("

@@ -34,8 +34,12 @@ final class PipelinedWriter implements Runnable {
 	/** One write: one or more commands issued in a pipeline, then told their results. */
 	interface Write {
 
-		/** Issues its commands; returns how many. */
-		int issue(RedisConnection connection);
+		/**
+		 * Issues its commands; returns how many. An entry to acknowledge (and delete) after them goes to
+		 * {@code acks}: the writer acknowledges all of a pipeline's entries of one stream with one XACK and one XDEL,
+		 * after every other command of the pipeline.
+		 */
+		int issue(RedisConnection connection, Acks acks);
 
 		/**
 		 * Its commands' results ({@code results[from .. from+count)}); an element may be an exception.
@@ -46,6 +50,42 @@ final class PipelinedWriter implements Runnable {
 		void abandoned();
 
 	}
+
+	/** The entries a pipeline acknowledges and deletes, by stream. */
+	static final class Acks {
+
+		private final java.util.Map<String, Ids> byStream = new java.util.LinkedHashMap<>();
+
+		void add(String streamKey, byte[] streamKeyBytes, String id) {
+			this.byStream.computeIfAbsent(streamKey, (key) -> new Ids(streamKeyBytes)).ids.add(id);
+		}
+
+		int issue(RedisConnection connection) {
+			int commands = 0;
+			for (Ids ids : this.byStream.values()) {
+				String[] array = ids.ids.toArray(new String[0]);
+				connection.streamCommands().xAck(ids.key, RedisKeys.GROUP, array);
+				connection.streamCommands().xDel(ids.key, array);
+				commands += 2;
+			}
+			return commands;
+		}
+
+		void clear() {
+			this.byStream.clear();
+		}
+
+		private record Ids(byte[] key, List<String> ids) {
+
+			Ids(byte[] key) {
+				this(key, new ArrayList<>());
+			}
+
+		}
+
+	}
+
+	private final Acks acks = new Acks();
 
 	private final ConcurrentLinkedQueue<Write> queue = new ConcurrentLinkedQueue<>();
 
@@ -136,13 +176,16 @@ final class PipelinedWriter implements Runnable {
 	private boolean flush(List<Write> batch) {
 		int[] counts = new int[batch.size()];
 		List<Object> results;
+		Acks acks = this.acks;
+		acks.clear();
 		try {
 			RedisConnection connection = this.connections.get();
 			connection.openPipeline();
 			try {
 				for (int i = 0; i < counts.length; i++) {
-					counts[i] = batch.get(i).issue(connection);
+					counts[i] = batch.get(i).issue(connection, acks);
 				}
+				acks.issue(connection);
 			}
 			finally {
 				results = connection.closePipeline();
@@ -163,6 +206,17 @@ final class PipelinedWriter implements Runnable {
 			return false;
 		}
 		int from = 0;
+		for (int count : counts) {
+			from += count;
+		}
+		for (int i = from; i < results.size(); i++) {
+			if (results.get(i) instanceof Throwable error) {
+				logger.error("Acknowledging entries failed (" + error + "); they stay pending and run again after "
+						+ "async-task.redis.claim-idle");
+				break;
+			}
+		}
+		from = 0;
 		for (int i = 0; i < counts.length; i++) {
 			try {
 				batch.get(i).done(results, from);

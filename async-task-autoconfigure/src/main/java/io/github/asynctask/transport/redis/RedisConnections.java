@@ -45,6 +45,9 @@ final class RedisConnections {
 		RedisConnection connection = this.connection;
 		if (connection == null || connection.isClosed()) {
 			connection = this.factory.getConnection();
+			if (RedisStreamOps.LETTUCE) {
+				LettuceRawCommands.flushPipelinesOnClose(connection);
+			}
 			this.connection = connection;
 		}
 		return connection;

@@ -39,7 +39,7 @@ import org.springframework.util.ClassUtils;
  */
 final class RedisStreamOps {
 
-	private static final boolean LETTUCE = ClassUtils.isPresent(
+	static final boolean LETTUCE = ClassUtils.isPresent(
 			"org.springframework.data.redis.connection.lettuce.LettuceConnection", RedisStreamOps.class.getClassLoader())
 			&& ClassUtils.isPresent("io.lettuce.core.output.NestedMultiOutput", RedisStreamOps.class.getClassLoader());
 
@@ -119,16 +119,6 @@ final class RedisStreamOps {
 
 	static void ack(RedisConnection connection, byte[] key, String... ids) {
 		connection.streamCommands().xAck(key, RedisKeys.GROUP, ids);
-	}
-
-	/**
-	 * Acknowledges an entry and deletes it (two commands, one key): a task stream holds only what waits or runs, so
-	 * it never grows with what is done. Returns the number of commands issued.
-	 */
-	static int ackAndDelete(RedisConnection connection, byte[] key, String id) {
-		connection.streamCommands().xAck(key, RedisKeys.GROUP, id);
-		connection.streamCommands().xDel(key, id);
-		return 2;
 	}
 
 	/** Renews the lease of pending entries of this consumer: their idle time restarts, their delivery count stays. */

@@ -293,7 +293,7 @@ public final class RedisTransport implements TaskTransport {
 		}
 
 		@Override
-		public int issue(RedisConnection connection) {
+		public int issue(RedisConnection connection, PipelinedWriter.Acks acks) {
 			if (this.task.isDecided()) {
 				return 0; // cancelled before it was written
 			}
@@ -521,7 +521,7 @@ public final class RedisTransport implements TaskTransport {
 		writer.submit(new PipelinedWriter.Write() {
 
 			@Override
-			public int issue(RedisConnection connection) {
+			public int issue(RedisConnection connection, PipelinedWriter.Acks acks) {
 				List<Object> dead = new ArrayList<>();
 				if (fields != null) {
 					fields.forEach((name, value) -> {
@@ -533,7 +533,8 @@ public final class RedisTransport implements TaskTransport {
 						RedisTransport.this.node));
 				RedisStreamOps.add(connection, stream.deadKey, Entries.entry(dead.toArray()),
 						RedisStreamOps.DEAD_MAXLEN);
-				int commands = 1 + RedisStreamOps.ackAndDelete(connection, stream.keyBytes, id);
+				acks.add(stream.key, stream.keyBytes, id);
+				int commands = 1;
 				String origin = (fields != null) ? Entries.text(fields, Entries.ORIGIN) : null;
 				String originId = (fields != null) ? Entries.text(fields, Entries.ID) : null;
 				if (origin != null && originId != null) {
@@ -668,7 +669,7 @@ public final class RedisTransport implements TaskTransport {
 		}
 
 		@Override
-		public int issue(RedisConnection connection) {
+		public int issue(RedisConnection connection, PipelinedWriter.Acks acks) {
 			if (this.handBack) {
 				Map<byte[], byte[]> copy = new java.util.LinkedHashMap<>();
 				this.fields.forEach((name, value) -> {
@@ -683,18 +684,13 @@ public final class RedisTransport implements TaskTransport {
 				RedisStreamOps.add(connection, RedisKeys.bytes(RedisTransport.this.keys.reply(this.origin)),
 						this.reply, RedisStreamOps.REPLY_MAXLEN);
 			}
-			return 1 + RedisStreamOps.ackAndDelete(connection, this.stream.keyBytes, this.id);
+			acks.add(this.stream.key, this.stream.keyBytes, this.id);
+			return 1;
 		}
 
 		@Override
 		public void done(List<Object> results, int from) {
 			Throwable error = PipelinedWriter.error(results, from);
-			if (error == null) {
-				error = PipelinedWriter.error(results, from + 1);
-			}
-			if (error == null) {
-				error = PipelinedWriter.error(results, from + 2);
-			}
 			if (error != null) {
 				logger.error("The outcome of entry " + this.id + " of " + this.stream + " could not be written ("
 						+ error + "); the entry stays pending and runs again after async-task.redis.claim-idle");

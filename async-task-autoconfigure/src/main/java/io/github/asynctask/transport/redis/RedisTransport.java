@@ -786,6 +786,12 @@ public final class RedisTransport implements TaskTransport {
 		return stats;
 	}
 
+	/** Entries this node holds now: read from Redis and not yet acknowledged. */
+	public int held() {
+		StreamConsumer consumer = this.consumer;
+		return (consumer != null) ? consumer.held() : 0;
+	}
+
 	/** Tasks dispatched here that wait for their outcome. */
 	public int awaitingReplies() {
 		return this.waiting.size();

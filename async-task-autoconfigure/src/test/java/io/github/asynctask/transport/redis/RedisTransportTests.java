@@ -341,6 +341,35 @@ class RedisTransportTests {
 	}
 
 	@Test
+	void aNodeStoppedBeforeItCouldStartWhatItReadHandsItBack() {
+		RedisNodes nodes = nodes("handback");
+		ConfigurableApplicationContext origin = nodes.start(id("web"), "async-task.redis.consume=false");
+		String quitter = id("quitter");
+		ConfigurableApplicationContext quitting = nodes.start(quitter, "async-task.task-worker-num=1",
+				"async-task.redis.batch-size=3", "async-task.shutdown-timeout=200ms");
+		List<TaskResult<String>> outcomes = new CopyOnWriteArrayList<>();
+		List<String> labels = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			String label = "hb" + i + "-" + quitter;
+			labels.add(label);
+			RedisNodes.template(origin).dispatch(new Work(label, 3000), (TaskResult<String> r) -> outcomes.add(r));
+		}
+		await().atMost(WAIT).until(() -> RedisNodes.runsOn(quitter).size() == 1);
+		assertThat(RedisNodes.transport(quitting).held()).isEqualTo(3);
+		nodes.stop(quitting); // the running task is interrupted; the two it read and never started go back
+		String rescuer = id("rescuer");
+		nodes.start(rescuer, "async-task.redis.claim-idle=1h");
+		await().atMost(WAIT).until(() -> outcomes.size() == 3);
+		List<TaskResult<String>> rescued = outcomes.stream().filter(TaskResult::isSuccess).toList();
+		assertThat(rescued).hasSize(2);
+		assertThat(rescued).allSatisfy((r) -> {
+			assertThat(RedisNodes.runsOf(r.value())).isEqualTo(1);
+			assertThat(r.attempts()).isEqualTo(2);
+		});
+		assertThat(RedisNodes.runsOn(rescuer)).hasSize(2);
+	}
+
+	@Test
 	void aNodeWhoseConnectionsAreKilledMidRunReconnectsAndLosesNothing() {
 		RedisNodes nodes = nodes("kill");
 		String client = "at-test-" + Long.toHexString(System.nanoTime());

@@ -15,16 +15,6 @@ final class LettuceRawCommands {
 	private LettuceRawCommands() {
 	}
 
-	/**
-	 * Lets a connection's pipelines go out in one write when they are closed, rather than one write (and system
-	 * call) per command: the transport's pipelines are issued by one thread and closed at once.
-	 */
-	static void flushPipelinesOnClose(RedisConnection connection) {
-		if (connection instanceof LettuceConnection lettuce) {
-			lettuce.setPipeliningFlushPolicy(LettuceConnection.PipeliningFlushPolicy.flushOnClose());
-		}
-	}
-
 	static Object execute(RedisConnection connection, String command, byte[]... args) {
 		if (connection instanceof LettuceConnection lettuce) {
 			return lettuce.execute(command, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE), args);

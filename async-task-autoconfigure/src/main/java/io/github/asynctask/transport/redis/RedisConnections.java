@@ -44,10 +44,10 @@ final class RedisConnections {
 	RedisConnection get() {
 		RedisConnection connection = this.connection;
 		if (connection == null || connection.isClosed()) {
+			// the factory's pipelining flush policy stays as the application set it: with Lettuce, a policy that
+			// buffers commands (flush on close) leaves a pipeline hanging until the command timeout when the
+			// connection is dropped mid-pipeline (the re-connected connection does not flush what it re-queued)
 			connection = this.factory.getConnection();
-			if (RedisStreamOps.LETTUCE) {
-				LettuceRawCommands.flushPipelinesOnClose(connection);
-			}
 			this.connection = connection;
 		}
 		return connection;

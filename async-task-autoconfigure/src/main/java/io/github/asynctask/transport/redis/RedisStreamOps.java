@@ -144,6 +144,31 @@ final class RedisStreamOps {
 	}
 
 	/**
+	 * A consumer's pending entries idle for at least {@code minIdle}, with their delivery counts, by id (oldest
+	 * first).
+	 */
+	static Map<String, Long> idlePending(RedisConnection connection, byte[] key, String consumer, Duration minIdle,
+			int count) {
+		PendingMessages pending = connection.streamCommands().xPending(key, RedisKeys.GROUP,
+				XPendingOptions.unbounded((long) count).consumer(consumer).minIdleTime(minIdle));
+		Map<String, Long> counts = new java.util.LinkedHashMap<>();
+		if (pending != null) {
+			for (PendingMessage message : pending) {
+				counts.put(message.getIdAsString(), message.getTotalDeliveryCount());
+			}
+		}
+		return counts;
+	}
+
+	/** Claims entries (to the same or another consumer) with their fields; a claim counts a delivery. */
+	static List<ByteRecord> claim(RedisConnection connection, byte[] key, String consumer, Duration minIdle,
+			Collection<String> ids) {
+		List<ByteRecord> records = connection.streamCommands().xClaim(key, RedisKeys.GROUP, consumer,
+				XClaimOptions.minIdle(minIdle).ids(ids.toArray(new String[0])));
+		return (records != null) ? records : List.of();
+	}
+
+	/**
 	 * The ids of a consumer's pending entries that no longer exist in the stream (deleted while pending); Redis 6.2
 	 * reports them to XAUTOCLAIM only as nils.
 	 */

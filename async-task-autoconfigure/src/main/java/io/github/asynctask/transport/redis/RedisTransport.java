@@ -40,6 +40,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
@@ -315,8 +316,12 @@ public final class RedisTransport implements TaskTransport {
 				fail(this.task, "could not be written to Redis: " + error);
 				return;
 			}
-			this.task.place(RedisStreamOps.asText((result instanceof org.springframework.data.redis.connection.stream.RecordId id)
-					? id.getValue() : result));
+			String entryId = RedisStreamOps.asText((result instanceof RecordId id) ? id.getValue() : result);
+			this.task.place(entryId);
+			if (this.task.isDecided()) {
+				// cancelled while it was being written: take the entry back unless a worker read it already
+				deleteUnread(this.handle, entryId);
+			}
 		}
 
 		@Override
@@ -324,6 +329,15 @@ public final class RedisTransport implements TaskTransport {
 			fail(this.task, "was not written to Redis before the task server stopped");
 		}
 
+	}
+
+	private void deleteUnread(Handle handle, String entryId) {
+		try (RedisConnection connection = this.factory.getConnection()) {
+			RedisStreamOps.cancelUnread(connection, handle.stream.keyBytes, entryId);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not delete entry " + entryId + " of cancelled task from " + handle.stream + ": " + ex);
+		}
 	}
 
 	private void fail(Task task, String reason) {

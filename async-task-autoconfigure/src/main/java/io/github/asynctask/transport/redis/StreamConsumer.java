@@ -134,7 +134,7 @@ final class StreamConsumer {
 			}
 		}
 		this.reader.start();
-		long period = Math.max(10, this.claimIdle.toMillis() / 3);
+		long period = leasePeriodMillis();
 		this.leases.scheduleWithFixedDelay(this::renewAndTakeOver, period, period, TimeUnit.MILLISECONDS);
 	}
 
@@ -290,6 +290,7 @@ final class StreamConsumer {
 			RedisConnection connection = connections.get();
 			renew(connection);
 			if (this.running) {
+				recoverOwn(connection);
 				takeOver(connection);
 			}
 			connections.succeeded();
@@ -321,6 +322,50 @@ final class StreamConsumer {
 		finally {
 			connection.closePipeline();
 		}
+	}
+
+	/**
+	 * Entries pending under this node's name that it does not hold, idle for two lease periods: deliveries whose
+	 * reply a dropped connection lost (the client may re-send a read after it reconnects, so the reader never hears
+	 * of the first one). No other node renews them, so they are this node's to run now, without waiting for
+	 * claim-idle.
+	 */
+	private void recoverOwn(RedisConnection connection) {
+		Duration idle = Duration.ofMillis(2 * leasePeriodMillis());
+		for (TaskStream stream : this.streams) {
+			int room = this.maxHeld - this.heldCount.get();
+			if (room <= 0 || !this.running) {
+				return;
+			}
+			Map<String, Long> pending = RedisStreamOps.idlePending(connection, stream.keyBytes, this.node, idle,
+					room + stream.held().size());
+			List<String> lost = new ArrayList<>();
+			for (String id : pending.keySet()) {
+				if (!stream.held().contains(id) && lost.size() < room) {
+					lost.add(id);
+				}
+			}
+			if (lost.isEmpty()) {
+				continue;
+			}
+			for (ByteRecord record : RedisStreamOps.claim(connection, stream.keyBytes, this.node, idle, lost)) {
+				String id = record.getId().getValue();
+				Map<byte[], byte[]> value = record.getValue();
+				long deliveries = pending.getOrDefault(id, 1L) + 1;
+				if (value == null || value.isEmpty()) {
+					deadLetter(stream, id, null, "deleted", deliveries);
+				}
+				else {
+					logger.info("Node " + this.node + " recovered entry " + id + " of " + stream + " (delivery "
+							+ deliveries + "): it was delivered to this node but never reached it");
+					handOver(stream, id, Entries.fields(value), deliveries);
+				}
+			}
+		}
+	}
+
+	private long leasePeriodMillis() {
+		return Math.max(10, this.claimIdle.toMillis() / 3);
 	}
 
 	private void takeOver(RedisConnection connection) {

@@ -370,12 +370,40 @@ class RedisTransportTests {
 	}
 
 	@Test
+	void anEntryDeliveredToALiveNodeThatNeverSawItIsRecoveredWithoutWaitingForClaimIdle() {
+		RedisNodes nodes = nodes("lost");
+		ConfigurableApplicationContext origin = nodes.start(id("web"), "async-task.redis.consume=false");
+		String worker = id("worker");
+		// claim-idle is long for takeover, but a node recovers what was delivered to its own name after two lease
+		// periods (claim-idle / 3 each)
+		nodes.start(worker, "async-task.task-worker-num=1", "async-task.redis.batch-size=1",
+				"async-task.redis.claim-idle=900ms");
+		TaskTemplate tasks = RedisNodes.template(origin);
+		String busy = "busy-" + worker;
+		tasks.dispatch(new Work(busy, 1500));
+		await().atMost(WAIT).until(() -> RedisNodes.runsOf(busy) == 1); // it holds all it may: it reads no more
+		List<TaskResult<Receipt>> outcomes = new CopyOnWriteArrayList<>();
+		String stream = nodes.prefix + ":task:Echo";
+		try (Raw raw = new Raw()) {
+			tasks.dispatch(new Echo("lost"), (TaskResult<Receipt> r) -> outcomes.add(r));
+			await().atMost(WAIT).until(() -> raw.length(stream) == 1);
+			// delivered to the node's name, but the reply of that read never reached it (a dropped connection)
+			assertThat(raw.readAs(stream, worker)).hasSize(1);
+		}
+		await().atMost(WAIT).until(() -> outcomes.size() == 1);
+		assertThat(outcomes.get(0).isSuccess()).isTrue();
+		assertThat(outcomes.get(0).value().node()).isEqualTo(worker);
+		assertThat(outcomes.get(0).attempts()).isEqualTo(2);
+		assertThat(RedisNodes.runsOf("lost")).isEqualTo(1);
+	}
+
+	@Test
 	void aNodeWhoseConnectionsAreKilledMidRunReconnectsAndLosesNothing() {
 		RedisNodes nodes = nodes("kill");
 		String client = "at-test-" + Long.toHexString(System.nanoTime());
 		ConfigurableApplicationContext origin = nodes.start(id("web"), "async-task.redis.consume=false",
 				"spring.data.redis.client-name=" + client);
-		nodes.start(id("worker"), "spring.data.redis.client-name=" + client);
+		nodes.start(id("worker"), "spring.data.redis.client-name=" + client, "async-task.redis.claim-idle=3s");
 		TaskTemplate tasks = RedisNodes.template(origin);
 		List<TaskResult<String>> outcomes = new CopyOnWriteArrayList<>();
 		List<String> labels = new ArrayList<>();

@@ -626,6 +626,10 @@ public final class RedisTransport implements TaskTransport {
 		@Override
 		public void onFinish(TaskResult<Object> result) {
 			Task task = (Task) result;
+			StreamConsumer consumer = RedisTransport.this.consumer;
+			if (consumer != null) {
+				consumer.finished(this.stream, this.id);
+			}
 			if (result.status() == TaskStatus.CANCELLED && task.startNanos() == 0) {
 				this.handBack = true;
 			}

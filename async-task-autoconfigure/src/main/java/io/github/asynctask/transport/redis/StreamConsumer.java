@@ -31,8 +31,9 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * them ({@code XAUTOCLAIM}, looping on its cursor). Both re-open their connection after an error, with back-off, and
  * never die of one.
  * <p>
- * A node holds at most {@code max(batch-size, task-worker-num)} entries at a time (read and not yet acknowledged), so
- * it never hoards entries that idle workers of other nodes could run. Each entry read goes to the {@link Inbound},
+ * A node runs or queues at most {@code max(batch-size, task-worker-num)} entries at a time (read and not finished), so
+ * it never hoards entries that idle workers of other nodes could run; an entry whose task finished stays held (its
+ * lease renewed) only until its outcome is written. Each entry read goes to the {@link Inbound},
  * which runs it and acknowledges it with its reply (then calls {@link #released}); an entry delivered more than
  * {@code max-deliveries} times, or one deleted while pending, is dead-lettered instead.
  * <p>
@@ -135,17 +136,22 @@ final class StreamConsumer {
 		}
 		this.reader.start();
 		long period = leasePeriodMillis();
-		this.leases.scheduleWithFixedDelay(this::renewAndTakeOver, period, period, TimeUnit.MILLISECONDS);
+		// at a fixed rate: a late round catches up at once instead of pushing every later renewal back
+		this.leases.scheduleAtFixedRate(this::renewAndTakeOver, period, period, TimeUnit.MILLISECONDS);
 	}
 
-	/** Entries held now (read, not yet acknowledged). */
+	/** Entries held now whose task has not finished (read, queued or running here). */
 	int held() {
 		return this.heldCount.get();
 	}
 
-	/** An entry this node held is acknowledged (or handed back, or dead-lettered): its lease ends. */
-	void released(TaskStream stream, String id) {
-		if (stream.held().remove(id)) {
+	/**
+	 * The task of a held entry finished: it no longer counts against what the node may hold, although its lease
+	 * lasts until its outcome is written ({@link #released}). So the time a reply takes to reach Redis does not hold
+	 * the reader back.
+	 */
+	void finished(TaskStream stream, String id) {
+		if (stream.unfinished().remove(id)) {
 			int held = this.heldCount.decrementAndGet();
 			if (this.readerWaiting && held < this.maxHeld) {
 				LockSupport.unpark(this.reader);
@@ -153,8 +159,15 @@ final class StreamConsumer {
 		}
 	}
 
+	/** An entry this node held is acknowledged (or handed back, or dead-lettered): its lease ends. */
+	void released(TaskStream stream, String id) {
+		finished(stream, id);
+		stream.held().remove(id);
+	}
+
 	private boolean hold(TaskStream stream, String id) {
 		if (stream.held().add(id)) {
+			stream.unfinished().add(id);
 			this.heldCount.incrementAndGet();
 			return true;
 		}

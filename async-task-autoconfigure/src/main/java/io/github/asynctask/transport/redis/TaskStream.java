@@ -24,6 +24,9 @@ final class TaskStream {
 
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
+	/** The held entries whose task has not finished yet (queued or running here). */
+	private final Set<String> unfinished = ConcurrentHashMap.newKeySet();
+
 	TaskStream(RedisKeys keys, String taskName, Object handle) {
 		this.taskName = taskName;
 		this.key = keys.task(taskName);
@@ -34,6 +37,10 @@ final class TaskStream {
 
 	Set<String> held() {
 		return this.held;
+	}
+
+	Set<String> unfinished() {
+		return this.unfinished;
 	}
 
 	@Override

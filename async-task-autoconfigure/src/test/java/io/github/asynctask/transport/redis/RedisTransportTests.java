@@ -304,10 +304,10 @@ class RedisTransportTests {
 	void aTaskLongerThanClaimIdleOnALiveNodeIsNotRunTwice() {
 		RedisNodes nodes = nodes("lease");
 		ConfigurableApplicationContext origin = nodes.start(id("web"), "async-task.redis.consume=false");
-		nodes.start(id("a"), "async-task.redis.claim-idle=300ms", "async-task.redis.batch-size=1");
-		nodes.start(id("b"), "async-task.redis.claim-idle=300ms", "async-task.redis.batch-size=1");
+		nodes.start(id("a"), "async-task.redis.claim-idle=1s", "async-task.redis.batch-size=1");
+		nodes.start(id("b"), "async-task.redis.claim-idle=1s", "async-task.redis.batch-size=1");
 		String label = "long-" + nodes.prefix;
-		String result = RedisNodes.template(origin).dispatchAndWait(new Work(label, 1500), WAIT);
+		String result = RedisNodes.template(origin).dispatchAndWait(new Work(label, 3500), WAIT);
 		assertThat(result).isEqualTo(label);
 		assertThat(RedisNodes.runsOf(label)).isEqualTo(1);
 		assertThat(RedisNodes.ATTEMPTS.get(label)).containsExactly(1);

@@ -7,6 +7,7 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 /**
  * Payloads and results as JSON, written and read with the application's {@link JsonMapper}. Reading is always into a
@@ -22,8 +23,17 @@ public final class JsonCodec {
 
 	private final int maxBytes;
 
+	/**
+	 * A codec on a copy of the application's mapper (its modules, naming and date settings) that resolves no type by
+	 * a class name found in a message: default typing off, and every class-name type id denied, so a
+	 * {@code @JsonTypeInfo(use = CLASS)} property cannot be fed a class either. Logical type names
+	 * ({@code @JsonSubTypes}) still work.
+	 */
 	public JsonCodec(JsonMapper mapper, int maxBytes) {
-		this.mapper = mapper;
+		this.mapper = mapper.rebuild()
+			.deactivateDefaultTyping()
+			.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
+			.build();
 		this.maxBytes = maxBytes;
 	}
 

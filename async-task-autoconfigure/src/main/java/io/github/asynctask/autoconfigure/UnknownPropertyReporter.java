@@ -123,7 +123,11 @@ final class UnknownPropertyReporter implements SmartInitializingSingleton {
 			message.append("async-task has no property like it.");
 		}
 		if (origin instanceof PropertySourceOrigin source) {
-			message.append(" (from property source \"").append(source.getPropertySource().getName()).append("\")");
+			// A file's line and column where known, else the property source's name.
+			Origin location = source.getOrigin();
+			message.append(" (from ")
+				.append((location != null) ? location : "property source \"" + source.getPropertySource().getName() + "\"")
+				.append(")");
 		}
 		else if (origin != null) {
 			message.append(" (from ").append(origin).append(")");

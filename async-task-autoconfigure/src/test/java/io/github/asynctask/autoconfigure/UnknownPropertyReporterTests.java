@@ -1,6 +1,7 @@
 package io.github.asynctask.autoconfigure;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +45,23 @@ class UnknownPropertyReporterTests {
 						"Unknown property 'async-task.task-worker-nun' is ignored: did you mean 'async-task.task-worker-num'? "
 								+ "(from property source \"test\")");
 			});
+	}
+
+	@Test
+	void aTypoInAFileIsReportedWithItsLine(CapturedOutput output) {
+		this.runner.withInitializer((context) -> {
+			try {
+				new PropertiesPropertySourceLoader()
+					.load("application.properties", new ClassPathResource("typo.properties", getClass()))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		})
+			.run((context) -> assertThat(warnings(output)).containsExactly(
+					"Unknown property 'async-task.task-worker-nun' is ignored: did you mean 'async-task.task-worker-num'? "
+							+ "(from class path resource [io/github/asynctask/autoconfigure/typo.properties] - 3:28)"));
 	}
 
 	@Test

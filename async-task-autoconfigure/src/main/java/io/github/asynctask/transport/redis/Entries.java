@@ -58,13 +58,27 @@ public final class Entries {
 	private Entries() {
 	}
 
+	/** The bytes of the field names used in every entry, made once. */
+	private static final Map<String, byte[]> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private static byte[] name(String name) {
+		byte[] bytes = NAMES.get(name);
+		if (bytes == null) {
+			bytes = RedisKeys.bytes(name);
+			if (NAMES.size() < 64) {
+				NAMES.put(name, bytes);
+			}
+		}
+		return bytes;
+	}
+
 	/** Builds an entry; values may be {@code String}, {@code byte[]} or a number. */
 	static Map<byte[], byte[]> entry(Object... namesAndValues) {
 		Map<byte[], byte[]> map = new LinkedHashMap<>(namesAndValues.length);
 		for (int i = 0; i < namesAndValues.length; i += 2) {
 			Object value = namesAndValues[i + 1];
 			if (value != null) {
-				map.put(RedisKeys.bytes((String) namesAndValues[i]), bytesOf(value));
+				map.put(name((String) namesAndValues[i]), bytesOf(value));
 			}
 		}
 		return map;

@@ -88,6 +88,9 @@ public final class RedisTransport implements TaskTransport {
 
 	private final byte[] replyKey;
 
+	/** Reply stream keys by origin node. */
+	private final ConcurrentHashMap<String, byte[]> replyKeys = new ConcurrentHashMap<>();
+
 	/** Tasks dispatched here whose outcome has not arrived, by id. */
 	private final ConcurrentHashMap<Long, Task> waiting = new ConcurrentHashMap<>();
 
@@ -552,7 +555,7 @@ public final class RedisTransport implements TaskTransport {
 				String origin = (fields != null) ? Entries.text(fields, Entries.ORIGIN) : null;
 				String originId = (fields != null) ? Entries.text(fields, Entries.ID) : null;
 				if (origin != null && originId != null) {
-					RedisStreamOps.add(connection, RedisKeys.bytes(RedisTransport.this.keys.reply(origin)),
+					RedisStreamOps.add(connection, replyKey(origin),
 							Entries.entry(Entries.INCARNATION, Entries.text(fields, Entries.INCARNATION), Entries.ID,
 									originId, Entries.STATUS, TaskStatus.FAILED.name(), Entries.ERROR_CLASS,
 									DEAD_LETTERED, Entries.ERROR_MESSAGE,
@@ -576,6 +579,17 @@ public final class RedisTransport implements TaskTransport {
 			}
 
 		});
+	}
+
+	private byte[] replyKey(String origin) {
+		byte[] key = this.replyKeys.get(origin);
+		if (key == null) {
+			key = RedisKeys.bytes(this.keys.reply(origin));
+			if (this.replyKeys.size() < 10_000) {
+				this.replyKeys.put(origin, key);
+			}
+		}
+		return key;
 	}
 
 	private void released(TaskStream stream, String id) {
@@ -699,7 +713,7 @@ public final class RedisTransport implements TaskTransport {
 				RedisStreamOps.add(connection, this.stream.keyBytes, copy, 0);
 			}
 			else {
-				RedisStreamOps.add(connection, RedisKeys.bytes(RedisTransport.this.keys.reply(this.origin)),
+				RedisStreamOps.add(connection, replyKey(this.origin),
 						this.reply, RedisStreamOps.REPLY_MAXLEN);
 			}
 			acks.add(this.stream.key, this.stream.keyBytes, this.id);

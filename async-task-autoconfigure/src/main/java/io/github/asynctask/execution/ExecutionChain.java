@@ -25,35 +25,51 @@ public final class ExecutionChain {
 
 	private final boolean deliveryHooks;
 
-	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links) {
+	private final boolean stampsDispatchTime;
+
+	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links, boolean observed) {
 		this.handler = handler;
 		this.links = links;
 		this.dispatchHooks = links.length > 0;
 		this.deliveryHooks = links.length > 0;
+		this.stampsDispatchTime = observed || links.length > 0 || handler.observesDispatchTime();
 	}
 
-	/** The chain of a handler: the interceptors that apply to it, in the given order. */
-	public static ExecutionChain of(TaskHandler handler, List<? extends TaskInterceptor> interceptors) {
+	/**
+	 * The chain of a handler: the interceptors that apply to it, in the given order.
+	 * @param observed whether task observers read this handler's tasks
+	 */
+	public static ExecutionChain of(TaskHandler handler, List<? extends TaskInterceptor> interceptors,
+			boolean observed) {
 		List<TaskInterceptor> links = new ArrayList<>();
 		for (TaskInterceptor interceptor : interceptors) {
 			if (interceptor.appliesTo(handler)) {
 				links.add(interceptor);
 			}
 		}
-		return new ExecutionChain(handler, links.toArray(NONE));
+		return new ExecutionChain(handler, links.toArray(NONE), observed);
 	}
 
 	/** One chain per handler, indexed by {@link TaskHandler#index()}. */
-	public static ExecutionChain[] of(List<TaskHandler> handlers, List<? extends TaskInterceptor> interceptors) {
+	public static ExecutionChain[] of(List<TaskHandler> handlers, List<? extends TaskInterceptor> interceptors,
+			boolean observed) {
 		ExecutionChain[] chains = new ExecutionChain[handlers.size()];
 		for (TaskHandler handler : handlers) {
-			chains[handler.index()] = of(handler, interceptors);
+			chains[handler.index()] = of(handler, interceptors, observed);
 		}
 		return chains;
 	}
 
 	public TaskHandler handler() {
 		return this.handler;
+	}
+
+	/**
+	 * Whether anyone can read a task's dispatch time: a link of the chain, an observer, or the handler or one of
+	 * its listeners through a {@code TaskContext} parameter. A task no one can ask is not stamped.
+	 */
+	public boolean stampsDispatchTime() {
+		return this.stampsDispatchTime;
 	}
 
 	/** Whether the handler is called without any link. */

@@ -25,6 +25,11 @@ public final class TaskEvents {
 		this.observers = observers.toArray(NONE);
 	}
 
+	/** Whether any observer hears the events. */
+	public boolean isObserved() {
+		return this.observers.length > 0;
+	}
+
 	/** Events with no observer: counters only. */
 	public static TaskEvents countersOnly() {
 		return new TaskEvents(List.of());

@@ -513,7 +513,7 @@ public final class RedisTransport implements TaskTransport {
 			}
 			long before = Entries.number(fields, Entries.DELIVERED_BEFORE, 0);
 			Reply reply = new Reply(stream, id, fields, payloadJson, origin, originId, deliveries + before);
-			Task task = new Task(originId, handle.handler, payload, reply, Routing.any(), false);
+			Task task = new Task(originId, handle.handler, payload, reply, Routing.any(), false, dispatchNanos(id));
 			task.originNode(origin);
 			task.recordRemoteRun(-1, (int) Math.max(0, deliveries + before - 1), 0);
 			RedisTransport.this.local.send(task, Admission.POLICY);
@@ -525,6 +525,24 @@ public final class RedisTransport implements TaskTransport {
 			RedisTransport.this.deadLetter(stream, id, fields, reason, deliveries);
 		}
 
+	}
+
+	/**
+	 * The dispatch time of an entry on this node's {@link System#nanoTime()} clock, from its id (the Redis server's
+	 * clock, in milliseconds, when it was written), so that {@link TaskContext#dispatchedAt()} tells when it was
+	 * dispatched rather than when it was read.
+	 */
+	static long dispatchNanos(String entryId) {
+		long now = System.nanoTime();
+		try {
+			int dash = entryId.indexOf('-');
+			long written = Long.parseLong((dash > 0) ? entryId.substring(0, dash) : entryId);
+			long ago = Math.max(0, System.currentTimeMillis() - written);
+			return now - TimeUnit.MILLISECONDS.toNanos(ago);
+		}
+		catch (NumberFormatException ex) {
+			return now;
+		}
 	}
 
 	private void deadLetter(TaskStream stream, String id, @Nullable Map<String, byte[]> fields, String reason,

@@ -120,6 +120,13 @@ class RedisTransportTests {
 	}
 
 	@Test
+	void aTaskReadFromRedisIsDatedByItsEntryIdNotByItsRead() {
+		long twoSecondsAgo = System.currentTimeMillis() - 2000;
+		long dispatched = RedisTransport.dispatchNanos(twoSecondsAgo + "-0");
+		assertThat(System.nanoTime() - dispatched).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1990));
+	}
+
+	@Test
 	void threeNodesShareTheWorkAndEachTaskRunsOnce() {
 		RedisNodes nodes = nodes("three");
 		String web = id("web");

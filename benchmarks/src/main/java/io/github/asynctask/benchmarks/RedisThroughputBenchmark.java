@@ -153,13 +153,16 @@ public class RedisThroughputBenchmark {
 
 		@TearDown(Level.Trial)
 		public void stop() {
-			LettuceConnectionFactory factory = this.context.getBean(LettuceConnectionFactory.class);
+			this.context.close(); // first: a running node would write its streams again
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration(host(), port()));
+			factory.afterPropertiesSet();
+			factory.start();
 			try (RedisConnection connection = factory.getConnection()) {
-				this.context.close();
 				deleteKeys(connection, this.prefix);
 			}
-			catch (RuntimeException ex) {
-				this.context.close();
+			finally {
+				factory.destroy();
 			}
 		}
 

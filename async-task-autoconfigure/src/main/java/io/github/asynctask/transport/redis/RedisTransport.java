@@ -3,7 +3,6 @@ package io.github.asynctask.transport.redis;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -938,14 +937,6 @@ public final class RedisTransport implements TaskTransport {
 	@Override
 	public int queueCapacity() {
 		return this.local.queueCapacity();
-	}
-
-	static Collection<String> names(Collection<Handle> handles) {
-		List<String> names = new ArrayList<>();
-		for (Handle handle : handles) {
-			names.add(handle.handler.name());
-		}
-		return names;
 	}
 
 }

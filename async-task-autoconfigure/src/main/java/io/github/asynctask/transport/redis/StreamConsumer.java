@@ -1,6 +1,5 @@
 package io.github.asynctask.transport.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -457,10 +456,6 @@ final class StreamConsumer {
 		if (connections != null) {
 			connections.close();
 		}
-	}
-
-	static String decode(byte[] bytes) {
-		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 }

@@ -33,8 +33,9 @@ public final class AsyncTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	TaskHandlerMethodProcessor asyncTaskHandlerMethodProcessor(TaskHandlerRegistry registry) {
-		return new TaskHandlerMethodProcessor(registry);
+	TaskHandlerMethodProcessor asyncTaskHandlerMethodProcessor(TaskHandlerRegistry registry,
+			AsyncTaskProperties properties) {
+		return new TaskHandlerMethodProcessor(registry, properties.executionOverrides());
 	}
 
 	@Bean

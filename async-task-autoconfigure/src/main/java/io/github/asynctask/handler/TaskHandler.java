@@ -25,6 +25,8 @@ public final class TaskHandler extends BeanMethod {
 
 	private final Class<?> payloadType;
 
+	private final ExecutionSettings executionSettings;
+
 	private FinishListener[] resultListeners = NONE;
 
 	private List<FinishListener> listeners = List.of();
@@ -37,10 +39,11 @@ public final class TaskHandler extends BeanMethod {
 	private volatile @Nullable Cached last;
 
 	TaskHandler(BeanFactory beanFactory, String beanName, Method method, String name, Class<?> payloadType,
-			int[] argumentOrder) {
+			int[] argumentOrder, ExecutionSettings executionSettings) {
 		super(beanFactory, beanName, method, argumentOrder);
 		this.name = name;
 		this.payloadType = payloadType;
+		this.executionSettings = executionSettings;
 	}
 
 	/** The task name. */
@@ -51,6 +54,11 @@ public final class TaskHandler extends BeanMethod {
 	/** The type of payload the method takes (primitive types boxed). */
 	public Class<?> payloadType() {
 		return this.payloadType;
+	}
+
+	/** Retries, backoff, timeout and concurrency limit of this task name: {@code @OnTask}, then properties. */
+	public ExecutionSettings executionSettings() {
+		return this.executionSettings;
 	}
 
 	/**

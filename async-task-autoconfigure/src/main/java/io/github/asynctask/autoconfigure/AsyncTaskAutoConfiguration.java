@@ -65,7 +65,7 @@ public final class AsyncTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TaskTransport.class)
 	LocalTransport asyncTaskTransport(AsyncTaskProperties properties, TaskRunner runner) {
-		return new LocalTransport(properties.toSettings(), runner);
+		return new LocalTransport(properties.toSettings(), properties.toExecutionControlSettings(), runner);
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.github.asynctask.handler.ExecutionSettings;
 import io.github.asynctask.server.DispatchMode;
+import io.github.asynctask.server.ExecutionControlSettings;
 import io.github.asynctask.server.TaskServerSettings;
 import io.github.asynctask.server.WhenFull;
 
@@ -219,6 +220,12 @@ public class AsyncTaskProperties {
 		Map<String, ExecutionSettings.Overrides> overrides = new LinkedHashMap<>();
 		this.tasks.forEach((name, task) -> overrides.put(name, task.toOverrides("async-task.tasks." + name)));
 		return overrides;
+	}
+
+	/** The execution-control settings (retries, timeouts, virtual threads) these properties describe. */
+	public ExecutionControlSettings toExecutionControlSettings() {
+		return new ExecutionControlSettings(this.maxBackoff, this.timeoutGrace, this.virtualThreads,
+				this.workerConcurrency);
 	}
 
 	/** The task server settings these properties describe. */

@@ -13,6 +13,7 @@ import io.github.asynctask.TaskStatus;
 import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
+import io.github.asynctask.execution.RetryScheduler;
 import io.github.asynctask.execution.Task;
 import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.transport.TaskTransport;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * Threading: {@link #send}, {@link #cancel} and {@link #withdraw} are called concurrently by dispatching threads
  * and block only to wait for room under {@code when-full: block}; the lifecycle methods by the server.
  */
-public final class LocalTransport implements TaskTransport {
+public final class LocalTransport implements TaskTransport, RetryScheduler.Target {
 
 	private static final Log logger = LogFactory.getLog(LocalTransport.class);
 
@@ -51,6 +52,10 @@ public final class LocalTransport implements TaskTransport {
 
 	private final TaskIndex index;
 
+	private final ExecutionControlSettings control;
+
+	private final RetryScheduler retries;
+
 	private final ReentrantLock roomLock = new ReentrantLock();
 
 	private final Condition room = this.roomLock.newCondition();
@@ -65,8 +70,14 @@ public final class LocalTransport implements TaskTransport {
 	private volatile boolean terminating;
 
 	public LocalTransport(TaskServerSettings settings, TaskRunner runner) {
+		this(settings, ExecutionControlSettings.defaults(), runner);
+	}
+
+	public LocalTransport(TaskServerSettings settings, ExecutionControlSettings control, TaskRunner runner) {
 		this.settings = settings;
+		this.control = control;
 		this.runner = runner;
+		this.retries = new RetryScheduler(control.maxBackoff(), runner.completion(), this);
 		this.shared = (settings.dispatchMode() == DispatchMode.SHARED_QUEUE)
 				? new SharedTaskQueue<>(settings.queueCapacity()) : null;
 		this.workers = new Worker[settings.taskWorkerNum()];
@@ -97,6 +108,61 @@ public final class LocalTransport implements TaskTransport {
 
 	WorkerSupervisor supervisor() {
 		return this.supervisor;
+	}
+
+	ExecutionControlSettings control() {
+		return this.control;
+	}
+
+	// Retries
+
+	@Override
+	public void holding(Task task) {
+		Object key = task.routing().key();
+		if (key != null && !this.settings.inline()) {
+			this.workers[workerFor(task.routing())].hold(key, task);
+		}
+	}
+
+	@Override
+	public void resend(Task task) {
+		if (this.settings.inline()) {
+			// no workers: the next attempt runs on the retry timer's thread
+			if (task.tryStart(-1, System.nanoTime())) {
+				this.runner.run(task, null);
+			}
+			return;
+		}
+		Routing routing = task.routing();
+		Worker worker = routing.isAny() ? workerForRetry(task) : this.workers[workerFor(routing)];
+		worker.retry(task);
+		if (this.terminating) {
+			worker.cancelRetried(STILL_QUEUED); // its thread may be gone: do not leave the task behind
+		}
+	}
+
+	@Override
+	public void released(Task task) {
+		Object key = task.routing().key();
+		if (key != null && !this.settings.inline()) {
+			this.workers[workerFor(task.routing())].signalIfParked();
+		}
+	}
+
+	/** An idle worker if there is one, else the one the task last ran on. */
+	private Worker workerForRetry(Task task) {
+		for (Worker worker : this.workers) {
+			if (worker.isIdle()) {
+				return worker;
+			}
+		}
+		int last = task.workerId();
+		return this.workers[(last >= 0 && last < this.workers.length) ? last : 0];
+	}
+
+	/** Whether a task waits for its next attempt. */
+	boolean retriesWaiting() {
+		return this.retries.waiting() > 0;
 	}
 
 	Worker[] workerArray() {
@@ -322,6 +388,7 @@ public final class LocalTransport implements TaskTransport {
 	public void start() {
 		this.stopping = false;
 		this.terminating = false;
+		this.runner.retries(this.retries);
 		if (!this.settings.inline()) {
 			this.supervisor.startAll(this.workers);
 		}
@@ -340,7 +407,10 @@ public final class LocalTransport implements TaskTransport {
 		this.terminating = true;
 		this.stopping = true;
 		wakeAll();
-		int[] cancelled = new int[1];
+		int[] cancelled = { this.retries.cancelWaiting(reason) };
+		for (Worker worker : this.workers) {
+			cancelled[0] += worker.cancelRetried(reason);
+		}
 		java.util.function.Consumer<Task> sweep = (task) -> {
 			if (cancel(task, reason, true)) {
 				cancelled[0]++;
@@ -362,6 +432,8 @@ public final class LocalTransport implements TaskTransport {
 	@Override
 	public void terminate(Duration grace) {
 		this.terminating = true;
+		this.retries.cancelWaiting(STILL_QUEUED);
+		this.retries.shutdown();
 		for (Worker worker : this.workers) {
 			Thread thread = worker.thread;
 			if (thread != null && worker.running() != null) {
@@ -443,7 +515,7 @@ public final class LocalTransport implements TaskTransport {
 
 	@Override
 	public long queued() {
-		long queued = (this.shared != null) ? this.shared.size() : 0;
+		long queued = ((this.shared != null) ? this.shared.size() : 0) + this.retries.waiting();
 		for (Worker worker : this.workers) {
 			queued += worker.queued();
 		}

@@ -4,6 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -73,6 +76,27 @@ final class Worker implements Completion.Tally {
 	private final AtomicLong failedElsewhere = new AtomicLong();
 
 	volatile int restarts;
+
+	/**
+	 * Tasks whose backoff is over, handed back for their next attempt: added by the retry timer, taken by the owner
+	 * thread before anything queued, and never refused for want of room.
+	 */
+	private final ConcurrentLinkedQueue<Task> retried = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger retriedCount = new AtomicInteger();
+
+	/**
+	 * Keys whose task waits for its next attempt: later tasks of the key are set aside behind it, so that one key's
+	 * tasks still run in dispatch order. Added by whichever thread requeued the task; read, emptied and removed only
+	 * by the owner thread.
+	 */
+	private final ConcurrentHashMap<Object, KeyHold> holds = new ConcurrentHashMap<>();
+
+	/** Tasks set aside behind a hold that ended, to run before anything queued (owner thread only). */
+	private final ArrayDeque<Task> released = new ArrayDeque<>();
+
+	/** Tasks set aside behind holds, or released from them and not yet run: they count as queued. */
+	private volatile int heldCount;
 
 	/** The number of tasks after which the current thread is replaced; 0: never. */
 	private int runLimit;
@@ -149,8 +173,13 @@ final class Worker implements Completion.Tally {
 			Task task = take(lastEnd);
 			if (task == null) {
 				lastEnd = 0;
-				if (transport.isStopping() && isEmpty() && this.deferredCount == 0) {
-					return;
+				if (transport.isStopping() && isEmpty() && this.deferredCount == 0 && this.heldCount == 0) {
+					if (!transport.retriesWaiting()) {
+						return;
+					}
+					// a retry due during the drain still runs here: wait for it without spinning
+					LockSupport.parkNanos(this, 1_000_000);
+					continue;
 				}
 				idle(own);
 				continue;
@@ -174,6 +203,21 @@ final class Worker implements Completion.Tally {
 	 * a cancelled task's deferred delivery made), held tasks set aside.
 	 */
 	private @Nullable Task take(long lastEnd) {
+		if (this.retriedCount.get() > 0) {
+			Task task = takeRetried(lastEnd);
+			if (task != null) {
+				return task;
+			}
+		}
+		if (!this.holds.isEmpty()) {
+			releaseEndedHolds();
+		}
+		if (this.heldCount > 0) {
+			Task task = takeReleased(lastEnd);
+			if (task != null) {
+				return task;
+			}
+		}
 		if (this.deferredCount > 0) {
 			Task task = takeDeferred(lastEnd);
 			if (task != null) {
@@ -192,6 +236,9 @@ final class Worker implements Completion.Tally {
 				return null;
 			}
 			transport.roomMade();
+			if (!this.holds.isEmpty() && setAsideBehindHold(task)) {
+				continue;
+			}
 			Thread.interrupted(); // a task starts with its thread's interrupt status clear
 			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
 				if (this.shared != null && !this.shared.isEmptyOrFilling()) {
@@ -206,6 +253,86 @@ final class Worker implements Completion.Tally {
 				continue;
 			}
 			passed(task, fromShared);
+		}
+	}
+
+	private @Nullable Task takeRetried(long lastEnd) {
+		Task task;
+		while ((task = this.retried.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			Thread.interrupted();
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				return task;
+			}
+			this.transport.runner().completion().deliverDeferred(task);
+		}
+		return null;
+	}
+
+	private @Nullable Task takeReleased(long lastEnd) {
+		Task task;
+		while ((task = this.released.pollFirst()) != null) {
+			this.heldCount--;
+			if (!this.holds.isEmpty() && setAsideBehindHold(task)) {
+				continue;
+			}
+			Thread.interrupted();
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				return task;
+			}
+			this.transport.runner().completion().deliverDeferred(task);
+		}
+		return null;
+	}
+
+	/** Hands a task back for its next attempt; any thread. */
+	void retry(Task task) {
+		this.retried.add(task);
+		this.retriedCount.incrementAndGet();
+		signalIfParked();
+	}
+
+	/** Cancels the retries handed back but not started; any thread. */
+	int cancelRetried(String reason) {
+		int cancelled = 0;
+		Task task;
+		while ((task = this.retried.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			if (this.transport.runner().completion().cancel(task, reason, true)) {
+				cancelled++;
+			}
+		}
+		return cancelled;
+	}
+
+	/** Makes later tasks of a task's key wait behind it while it waits for its next attempt; any thread. */
+	void hold(Object key, Task holder) {
+		this.holds.putIfAbsent(key, new KeyHold(holder));
+	}
+
+	/** Sets a task aside if its key is held by another task (owner thread only). */
+	private boolean setAsideBehindHold(Task task) {
+		Object key = task.routing().key();
+		if (key == null) {
+			return false;
+		}
+		KeyHold hold = this.holds.get(key);
+		if (hold == null || hold.holder == task) {
+			return false;
+		}
+		hold.waiting.addLast(task);
+		this.heldCount++;
+		return true;
+	}
+
+	/** Releases the holds whose task ended: what waited behind them runs next, in order (owner thread only). */
+	private void releaseEndedHolds() {
+		for (Iterator<KeyHold> it = this.holds.values().iterator(); it.hasNext();) {
+			KeyHold hold = it.next();
+			if (hold.holder.isDecided()) {
+				it.remove();
+				this.released.addAll(hold.waiting);
+			}
 		}
 	}
 
@@ -237,7 +364,10 @@ final class Worker implements Completion.Tally {
 		this.transport.runner().completion().deliverDeferred(task);
 	}
 
-	/** Cancels the held tasks this worker set aside (at a stop), if its thread is gone or ending. */
+	/**
+	 * Cancels the tasks this worker set aside (at a stop): held tasks of batches, tasks behind a key whose task waits
+	 * to retry, and retries handed back but not started; if its thread is gone or ending.
+	 */
 	int cancelDeferred(String reason) {
 		int cancelled = 0;
 		Task task;
@@ -247,7 +377,17 @@ final class Worker implements Completion.Tally {
 			}
 		}
 		this.deferredCount = 0;
-		return cancelled;
+		for (KeyHold hold : this.holds.values()) {
+			this.released.addAll(hold.waiting);
+		}
+		this.holds.clear();
+		while ((task = this.released.pollFirst()) != null) {
+			if (this.transport.runner().completion().cancel(task, reason, true)) {
+				cancelled++;
+			}
+		}
+		this.heldCount = 0;
+		return cancelled + cancelRetried(reason);
 	}
 
 	private boolean isEmpty() {
@@ -255,7 +395,10 @@ final class Worker implements Completion.Tally {
 	}
 
 	private boolean hasWork() {
-		if (!isEmpty()) {
+		if (!isEmpty() || this.retriedCount.get() > 0) {
+			return true;
+		}
+		if (this.heldCount > 0 && (!this.released.isEmpty() || anyHoldEnded())) {
 			return true;
 		}
 		if (this.deferredCount > 0) {
@@ -296,8 +439,17 @@ final class Worker implements Completion.Tally {
 		signals.parked = false;
 	}
 
+	private boolean anyHoldEnded() {
+		for (KeyHold hold : this.holds.values()) {
+			if (hold.holder.isDecided()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	int queued() {
-		return this.queue.size() + this.deferredCount;
+		return this.queue.size() + this.deferredCount + this.retriedCount.get() + this.heldCount;
 	}
 
 	boolean busy() {
@@ -440,6 +592,19 @@ final class Worker implements Completion.Tally {
 
 		long failed() {
 			return (long) FAILED.getOpaque(this);
+		}
+
+	}
+
+	/** A key whose task waits for its next attempt, and the later tasks of the key set aside behind it. */
+	private static final class KeyHold {
+
+		final Task holder;
+
+		final ArrayDeque<Task> waiting = new ArrayDeque<>();
+
+		KeyHold(Task holder) {
+			this.holder = holder;
 		}
 
 	}

@@ -15,7 +15,9 @@ import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.RetryScheduler;
 import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskInterceptor;
 import io.github.asynctask.execution.TaskRunner;
+import io.github.asynctask.execution.TimeoutWatchdog;
 import io.github.asynctask.transport.TaskTransport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * Threading: {@link #send}, {@link #cancel} and {@link #withdraw} are called concurrently by dispatching threads
  * and block only to wait for room under {@code when-full: block}; the lifecycle methods by the server.
  */
-public final class LocalTransport implements TaskTransport, RetryScheduler.Target {
+public final class LocalTransport implements TaskTransport, RetryScheduler.Target, TimeoutWatchdog.Stuck {
 
 	private static final Log logger = LogFactory.getLog(LocalTransport.class);
 
@@ -56,6 +58,8 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 
 	private final RetryScheduler retries;
 
+	private final TimeoutWatchdog timeouts;
+
 	private final ReentrantLock roomLock = new ReentrantLock();
 
 	private final Condition room = this.roomLock.newCondition();
@@ -78,6 +82,8 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 		this.control = control;
 		this.runner = runner;
 		this.retries = new RetryScheduler(control.maxBackoff(), runner.completion(), this);
+		this.timeouts = new TimeoutWatchdog(control.timeoutGrace(), runner.completion(), this.retries, this,
+				control.virtualThreads());
 		this.shared = (settings.dispatchMode() == DispatchMode.SHARED_QUEUE)
 				? new SharedTaskQueue<>(settings.queueCapacity()) : null;
 		this.workers = new Worker[settings.taskWorkerNum()];
@@ -158,6 +164,41 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 		}
 		int last = task.workerId();
 		return this.workers[(last >= 0 && last < this.workers.length) ? last : 0];
+	}
+
+	// Timeouts
+
+	@Override
+	public List<TaskInterceptor> interceptors() {
+		return List.of(this.timeouts);
+	}
+
+	@Override
+	public void abandon(Task task, Thread thread, long graceNanos) {
+		String stack = stackOf(thread);
+		int id = task.workerId();
+		String what;
+		if (id >= 0 && id < this.workers.length) {
+			if (!this.supervisor.replaceStuck(this.workers[id], task)) {
+				return; // its thread came back meanwhile
+			}
+			what = "worker " + id + " goes on with a fresh thread (counted in its restarts)";
+		}
+		else {
+			what = "the thread that ran it (its caller) stays in it";
+		}
+		logger.warn("Task " + task.taskId() + " '" + task.taskName() + "' timed out, and its thread '"
+				+ thread.getName() + "' ignored the interrupt for " + Duration.ofNanos(graceNanos).toMillis()
+				+ "ms (async-task.timeout-grace): the thread is left behind and " + what
+				+ "; its late result, if any, will be dropped. The stuck thread was at:" + stack);
+	}
+
+	@Override
+	public void decidedElsewhere(Task task) {
+		int id = task.workerId();
+		if (id >= 0 && id < this.workers.length) {
+			this.workers[id].countDecidedElsewhere(false);
+		}
 	}
 
 	/** Whether a task waits for its next attempt. */
@@ -399,7 +440,12 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 		this.stopping = true;
 		wakeAll();
 		roomMade();
-		return this.supervisor.awaitExit(deadlineNanos);
+		boolean drained = this.supervisor.awaitExit(deadlineNanos);
+		if (drained) {
+			this.timeouts.stop();
+			this.retries.shutdown();
+		}
+		return drained;
 	}
 
 	@Override
@@ -434,6 +480,7 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 		this.terminating = true;
 		this.retries.cancelWaiting(STILL_QUEUED);
 		this.retries.shutdown();
+		this.timeouts.stop();
 		for (Worker worker : this.workers) {
 			Thread thread = worker.thread;
 			if (thread != null && worker.running() != null) {

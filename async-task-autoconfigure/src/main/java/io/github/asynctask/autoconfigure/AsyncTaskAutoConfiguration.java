@@ -1,10 +1,12 @@
 package io.github.asynctask.autoconfigure;
 
+import io.github.asynctask.TaskFailureHandler;
 import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.dispatch.DefaultTaskTemplate;
 import io.github.asynctask.dispatch.TaskDispatcher;
 import io.github.asynctask.execution.Completion;
+import io.github.asynctask.execution.FailureHandlerObserver;
 import io.github.asynctask.execution.TaskEvents;
 import io.github.asynctask.execution.TaskIdGenerator;
 import io.github.asynctask.execution.TaskInterceptor;
@@ -29,7 +31,8 @@ import org.springframework.context.annotation.Role;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for async-task: the
  * handler registry filled from {@code @OnTask}/{@code @OnFinish} methods, the task events and runner, the transport
  * (in-process unless another {@link TaskTransport} bean exists), the {@link TaskServer} and the {@link TaskTemplate}.
- * Any {@link TaskObserver} and {@link TaskInterceptor} beans join the events and the execution chains.
+ * Any {@link TaskObserver} and {@link TaskInterceptor} beans join the events and the execution chains, and any
+ * {@link TaskFailureHandler} beans hear of every task that ends {@code FAILED} or {@code TIMED_OUT}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AsyncTaskProperties.class)
@@ -54,6 +57,12 @@ public final class AsyncTaskAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskEvents asyncTaskEvents(ObjectProvider<TaskObserver> observers) {
 		return new TaskEvents(observers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnBean(TaskFailureHandler.class)
+	FailureHandlerObserver asyncTaskFailureHandlerObserver(ObjectProvider<TaskFailureHandler> handlers) {
+		return new FailureHandlerObserver(handlers.orderedStream().toList());
 	}
 
 	@Bean

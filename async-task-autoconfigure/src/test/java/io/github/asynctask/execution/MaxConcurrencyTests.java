@@ -1,0 +1,103 @@
+package io.github.asynctask.execution;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.annotation.OnTask;
+import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code tasks.<name>.max-concurrency}: one task type cannot take every worker; its tasks over the limit wait
+ * without holding a worker, and run once a place frees.
+ */
+class MaxConcurrencyTests {
+
+	static final Duration WAIT = Duration.ofSeconds(20);
+
+	ApplicationContextRunner runner() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncTaskAutoConfiguration.class))
+			.withPropertyValues("async-task.task-worker-num=3", "async-task.tasks.Report.max-concurrency=1")
+			.withBean(Reports.class, Reports::new);
+	}
+
+	@Test
+	void tasksOverTheLimitWaitWithoutHoldingAWorkerAndRunOnceAPlaceFrees() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Reports reports = context.getBean(Reports.class);
+			List<CompletableFuture<String>> limited = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				limited.add(template.submit(new Report("r" + i)));
+			}
+			assertThat(reports.started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			// three workers, one report running, three waiting: the other tasks still get every other worker
+			for (int i = 0; i < 20; i++) {
+				assertThat(template.<String>dispatchAndWait(new Ping("p" + i), WAIT)).isEqualTo("p" + i);
+			}
+			List<CompletableFuture<String>> pings = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				pings.add(template.submit(new Ping("q" + i)));
+			}
+			assertThat(CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+			assertThat(reports.running.get()).isEqualTo(1);
+			assertThat(limited).filteredOn(CompletableFuture::isDone).isEmpty();
+			reports.release.countDown();
+			assertThat(CompletableFuture.allOf(limited.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+			assertThat(reports.maxRunning.get()).isEqualTo(1);
+			assertThat(reports.runs.get()).isEqualTo(4);
+		});
+	}
+
+	record Report(String id) {
+	}
+
+	record Ping(String id) {
+	}
+
+	static class Reports {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final AtomicInteger running = new AtomicInteger();
+
+		final AtomicInteger maxRunning = new AtomicInteger();
+
+		final AtomicInteger runs = new AtomicInteger();
+
+		@OnTask
+		String report(Report report) throws InterruptedException {
+			int now = this.running.incrementAndGet();
+			this.maxRunning.accumulateAndGet(now, Math::max);
+			this.runs.incrementAndGet();
+			this.started.countDown();
+			try {
+				this.release.await(1, TimeUnit.MINUTES);
+				return report.id();
+			}
+			finally {
+				this.running.decrementAndGet();
+			}
+		}
+
+		@OnTask
+		String ping(Ping ping) {
+			return ping.id();
+		}
+
+	}
+
+}

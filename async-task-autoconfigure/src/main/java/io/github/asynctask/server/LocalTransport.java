@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +19,7 @@ import io.github.asynctask.execution.Task;
 import io.github.asynctask.execution.TaskInterceptor;
 import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.execution.TimeoutWatchdog;
+import io.github.asynctask.handler.TaskHandler;
 import io.github.asynctask.transport.TaskTransport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -59,6 +61,9 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 	private final RetryScheduler retries;
 
 	private final TimeoutWatchdog timeouts;
+
+	/** The limits of the task names that have {@code max-concurrency}, made on their first task. */
+	private final ConcurrentHashMap<TaskHandler, ConcurrencyLimit> limits = new ConcurrentHashMap<>();
 
 	private final ReentrantLock roomLock = new ReentrantLock();
 
@@ -164,6 +169,90 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 		}
 		int last = task.workerId();
 		return this.workers[(last >= 0 && last < this.workers.length) ? last : 0];
+	}
+
+	// Concurrency limits
+
+	/**
+	 * Whether a task taken by a worker may start now under its task name's {@code max-concurrency}; if not, it is
+	 * parked until a place frees (and a keyed task holds its key meanwhile, so the key's order is kept). Owner
+	 * thread of {@code worker}.
+	 */
+	boolean admit(Task task, Worker worker) {
+		int max = task.handler().executionSettings().maxConcurrency();
+		if (max == 0) {
+			return true;
+		}
+		ConcurrencyLimit limit = this.limits.computeIfAbsent(task.handler(), (handler) -> new ConcurrencyLimit(max));
+		if (limit.tryAcquire()) {
+			return true;
+		}
+		Object key = task.routing().key();
+		if (key != null) {
+			this.workers[workerFor(task.routing())].hold(key, task);
+		}
+		limit.park(task);
+		grantParked(limit, worker); // a place may have freed since tryAcquire
+		return false;
+	}
+
+	/** Frees the place of a task that ran under a limit and hands it to the next parked task, if any. */
+	void release(Task task, Worker worker) {
+		if (task.handler().executionSettings().maxConcurrency() == 0) {
+			return;
+		}
+		ConcurrencyLimit limit = this.limits.get(task.handler());
+		if (limit != null) {
+			limit.release();
+			grantParked(limit, worker);
+		}
+	}
+
+	private void grantParked(ConcurrencyLimit limit, Worker current) {
+		while (limit.hasParked() && limit.tryAcquire()) {
+			Task next = limit.poll();
+			if (next == null) {
+				limit.release();
+				continue;
+			}
+			Routing routing = next.routing();
+			Worker target = routing.isAny() ? current : this.workers[workerFor(routing)];
+			target.grant(next);
+			if (this.terminating) {
+				target.cancelRetried(STILL_QUEUED);
+			}
+		}
+	}
+
+	/** Whether tasks wait for a place under a {@code max-concurrency}. */
+	boolean limitsParked() {
+		for (ConcurrencyLimit limit : this.limits.values()) {
+			if (limit.hasParked()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private long parkedUnderLimits() {
+		long parked = 0;
+		for (ConcurrencyLimit limit : this.limits.values()) {
+			parked += limit.parked();
+		}
+		return parked;
+	}
+
+	private int cancelParked(String reason) {
+		int cancelled = 0;
+		for (ConcurrencyLimit limit : this.limits.values()) {
+			Task task;
+			while ((task = limit.poll()) != null) {
+				if (this.runner.completion().cancel(task, reason, true)) {
+					cancelled++;
+				}
+			}
+		}
+		return cancelled;
 	}
 
 	// Timeouts
@@ -453,7 +542,7 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 		this.terminating = true;
 		this.stopping = true;
 		wakeAll();
-		int[] cancelled = { this.retries.cancelWaiting(reason) };
+		int[] cancelled = { this.retries.cancelWaiting(reason) + cancelParked(reason) };
 		for (Worker worker : this.workers) {
 			cancelled[0] += worker.cancelRetried(reason);
 		}
@@ -562,7 +651,8 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 
 	@Override
 	public long queued() {
-		long queued = ((this.shared != null) ? this.shared.size() : 0) + this.retries.waiting();
+		long queued = ((this.shared != null) ? this.shared.size() : 0) + this.retries.waiting()
+				+ parkedUnderLimits();
 		for (Worker worker : this.workers) {
 			queued += worker.queued();
 		}

@@ -85,6 +85,9 @@ final class Worker implements Completion.Tally {
 
 	private final AtomicInteger retriedCount = new AtomicInteger();
 
+	/** Tasks given a place under their {@code max-concurrency}: they start without asking again. */
+	private final ConcurrentLinkedQueue<Task> granted = new ConcurrentLinkedQueue<>();
+
 	/**
 	 * Keys whose task waits for its next attempt: later tasks of the key are set aside behind it, so that one key's
 	 * tasks still run in dispatch order. Added by whichever thread requeued the task; read, emptied and removed only
@@ -174,7 +177,7 @@ final class Worker implements Completion.Tally {
 			if (task == null) {
 				lastEnd = 0;
 				if (transport.isStopping() && isEmpty() && this.deferredCount == 0 && this.heldCount == 0) {
-					if (!transport.retriesWaiting()) {
+					if (!transport.retriesWaiting() && !transport.limitsParked()) {
 						return;
 					}
 					// a retry due during the drain still runs here: wait for it without spinning
@@ -187,6 +190,7 @@ final class Worker implements Completion.Tally {
 			Counters counters = this.counters;
 			counters.running(task);
 			boolean decided = transport.runner().run(task, this);
+			transport.release(task, this);
 			if (!counters.swapRunning(task, null)) {
 				return; // left behind while stuck in the task: a successor owns the worker now
 			}
@@ -239,12 +243,19 @@ final class Worker implements Completion.Tally {
 			if (!this.holds.isEmpty() && setAsideBehindHold(task)) {
 				continue;
 			}
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !transport.admit(task, this)) {
+				continue; // parked until a place frees under its max-concurrency
+			}
 			Thread.interrupted(); // a task starts with its thread's interrupt status clear
 			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
 				if (this.shared != null && !this.shared.isEmptyOrFilling()) {
 					transport.wakeAnotherThan(this); // the shared queue still holds tasks: pass the wake-up on
 				}
 				return task;
+			}
+			if (limited) {
+				transport.release(task, this);
 			}
 			if (task.isHeld()) {
 				this.deferred.addLast(task);
@@ -258,15 +269,42 @@ final class Worker implements Completion.Tally {
 
 	private @Nullable Task takeRetried(long lastEnd) {
 		Task task;
-		while ((task = this.retried.poll()) != null) {
+		while ((task = this.granted.poll()) != null) {
 			this.retriedCount.decrementAndGet();
 			Thread.interrupted();
 			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
 				return task;
 			}
+			this.transport.release(task, this);
+			this.transport.runner().completion().deliverDeferred(task);
+		}
+		while ((task = this.retried.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !this.transport.admit(task, this)) {
+				continue;
+			}
+			Thread.interrupted();
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				return task;
+			}
+			if (limited) {
+				this.transport.release(task, this);
+			}
 			this.transport.runner().completion().deliverDeferred(task);
 		}
 		return null;
+	}
+
+	private static boolean isLimited(Task task) {
+		return task.handler().executionSettings().maxConcurrency() > 0;
+	}
+
+	/** Hands over a task given a place under its {@code max-concurrency}; any thread. */
+	void grant(Task task) {
+		this.granted.add(task);
+		this.retriedCount.incrementAndGet();
+		signalIfParked();
 	}
 
 	private @Nullable Task takeReleased(long lastEnd) {
@@ -276,9 +314,16 @@ final class Worker implements Completion.Tally {
 			if (!this.holds.isEmpty() && setAsideBehindHold(task)) {
 				continue;
 			}
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !this.transport.admit(task, this)) {
+				continue;
+			}
 			Thread.interrupted();
 			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
 				return task;
+			}
+			if (limited) {
+				this.transport.release(task, this);
 			}
 			this.transport.runner().completion().deliverDeferred(task);
 		}
@@ -296,6 +341,13 @@ final class Worker implements Completion.Tally {
 	int cancelRetried(String reason) {
 		int cancelled = 0;
 		Task task;
+		while ((task = this.granted.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			this.transport.release(task, this);
+			if (this.transport.runner().completion().cancel(task, reason, true)) {
+				cancelled++;
+			}
+		}
 		while ((task = this.retried.poll()) != null) {
 			this.retriedCount.decrementAndGet();
 			if (this.transport.runner().completion().cancel(task, reason, true)) {
@@ -344,9 +396,16 @@ final class Worker implements Completion.Tally {
 			}
 			it.remove();
 			this.deferredCount = this.deferred.size();
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !this.transport.admit(task, this)) {
+				continue;
+			}
 			Thread.interrupted();
 			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
 				return task;
+			}
+			if (limited) {
+				this.transport.release(task, this);
 			}
 			passed(task, task.place() == this.shared);
 		}

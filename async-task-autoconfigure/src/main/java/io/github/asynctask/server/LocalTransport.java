@@ -93,7 +93,9 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 				? new SharedTaskQueue<>(settings.queueCapacity()) : null;
 		this.workers = new Worker[settings.taskWorkerNum()];
 		for (int i = 0; i < this.workers.length; i++) {
-			this.workers[i] = new Worker(i, settings.queueCapacity(), this.shared, this);
+			this.workers[i] = new Worker(i, settings.queueCapacity(), this.shared, this,
+					control.virtualThreads() ? VirtualThreads.factory(settings.threadNamePrefix() + i + "-") : null,
+					control.workerConcurrency());
 		}
 		this.selector = WorkerSelector.of(settings.dispatchMode());
 		this.whenFull = WhenFullPolicy.of(settings.whenFull());
@@ -267,7 +269,13 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 		String stack = stackOf(thread);
 		int id = task.workerId();
 		String what;
-		if (id >= 0 && id < this.workers.length) {
+		if (id >= 0 && id < this.workers.length && this.control.virtualThreads()) {
+			if (!this.workers[id].abandonVirtual(task)) {
+				return; // its thread came back meanwhile
+			}
+			what = "its place on worker " + id + " goes to the next task (counted in the worker's restarts)";
+		}
+		else if (id >= 0 && id < this.workers.length) {
 			if (!this.supervisor.replaceStuck(this.workers[id], task)) {
 				return; // its thread came back meanwhile
 			}
@@ -575,10 +583,16 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 			if (thread != null && worker.running() != null) {
 				thread.interrupt();
 			}
+			worker.interruptVirtual();
 		}
 		wakeAll();
-		this.supervisor.awaitExit(System.nanoTime() + grace.toNanos());
+		long deadline = System.nanoTime() + grace.toNanos();
+		this.supervisor.awaitExit(deadline);
 		this.supervisor.stopReplacing();
+		if (this.control.virtualThreads()) {
+			terminateVirtual(deadline, grace);
+			return;
+		}
 		for (Worker worker : this.workers) {
 			Task task = worker.running();
 			if (task == null) {
@@ -597,6 +611,27 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 						+ ((thread != null) ? thread.getName() : "?") + "', which ignored its interrupt; the thread"
 						+ " was left behind and its late result, if any, will be dropped. It was at:"
 						+ stackOf(thread));
+			}
+		}
+	}
+
+	/** Interrupts the tasks running on virtual threads, and ends those still running after the grace. */
+	private void terminateVirtual(long deadline, Duration grace) {
+		for (Worker worker : this.workers) {
+			worker.interruptVirtual();
+		}
+		while (running() > 0 && System.nanoTime() - deadline < 0) {
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+		}
+		for (Worker worker : this.workers) {
+			for (Task task : worker.runningVirtual()) {
+				CancellationException error = new CancellationException("Task " + task.taskId() + " '"
+						+ task.taskName() + "' was still running when the task server stopped; its virtual thread was "
+						+ "interrupted and did not end within " + grace.toMillis() + "ms, so it was left behind");
+				if (this.runner.completion().finish(task, TaskStatus.CANCELLED, error, System.nanoTime(), null)) {
+					worker.countDecidedElsewhere(false);
+				}
+				worker.abandonVirtual(task);
 			}
 		}
 	}
@@ -642,9 +677,7 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 	public int running() {
 		int running = this.callerRunning.get();
 		for (Worker worker : this.workers) {
-			if (worker.busy()) {
-				running++;
-			}
+			running += worker.runningCount();
 		}
 		return running;
 	}

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -104,7 +105,28 @@ final class Worker implements Completion.Tally {
 	/** The number of tasks after which the current thread is replaced; 0: never. */
 	private int runLimit;
 
+	/** With {@code virtual-threads}: makes a virtual thread per task; otherwise {@code null}. */
+	private final @Nullable ThreadFactory virtualThreads;
+
+	/** With virtual threads: the most tasks running at once. */
+	private final int concurrency;
+
+	/** With virtual threads: the tasks running now, each on its own thread. */
+	private final ConcurrentHashMap<Task, VirtualRun> virtualRuns = new ConcurrentHashMap<>();
+
+	private final AtomicInteger virtualRunning = new AtomicInteger();
+
+	/** With virtual threads, outcomes are decided on many threads at once: counted atomically. */
+	private final Completion.Tally virtualTally = (task) -> countDecidedElsewhere(task.isSuccess());
+
 	Worker(int id, int queueCapacity, @Nullable SharedTaskQueue<Task> shared, LocalTransport transport) {
+		this(id, queueCapacity, shared, transport, null, 1);
+	}
+
+	Worker(int id, int queueCapacity, @Nullable SharedTaskQueue<Task> shared, LocalTransport transport,
+			@Nullable ThreadFactory virtualThreads, int concurrency) {
+		this.virtualThreads = virtualThreads;
+		this.concurrency = concurrency;
 		this.id = id;
 		this.queue = new WorkerQueue<>(queueCapacity);
 		this.shared = shared;
@@ -162,6 +184,10 @@ final class Worker implements Completion.Tally {
 
 	/** The loop of one thread's shift; returns when the thread must end. */
 	void run(Thread self) {
+		if (this.virtualThreads != null) {
+			runVirtual(self);
+			return;
+		}
 		LocalTransport transport = this.transport;
 		WorkerQueue<Task> own = this.queue;
 		long lastEnd = 0;
@@ -200,6 +226,143 @@ final class Worker implements Completion.Tally {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * The loop of a shift with virtual threads: this thread only takes tasks and starts each on a virtual thread of
+	 * its own, at most {@code worker-concurrency} at once; a keyed task holds its key while it runs, so one key's
+	 * tasks still run one at a time, in order. {@code task-max-request} does not apply: no thread runs twice.
+	 */
+	private void runVirtual(Thread self) {
+		LocalTransport transport = this.transport;
+		WorkerQueue<Task> own = this.queue;
+		ThreadFactory factory = this.virtualThreads;
+		for (;;) {
+			if (this.thread != self) {
+				return;
+			}
+			if (transport.isTerminating()) {
+				cancelDeferred(LocalTransport.STILL_QUEUED);
+				return;
+			}
+			if (this.virtualRunning.get() >= this.concurrency) {
+				awaitPlace();
+				continue;
+			}
+			Task task = take(0);
+			if (task == null) {
+				if (transport.isStopping() && isEmpty() && this.deferredCount == 0 && this.heldCount == 0) {
+					if (this.virtualRunning.get() == 0 && !transport.retriesWaiting() && !transport.limitsParked()) {
+						return;
+					}
+					LockSupport.parkNanos(this, 1_000_000);
+					continue;
+				}
+				idle(own);
+				continue;
+			}
+			Object key = task.routing().key();
+			if (key != null) {
+				hold(key, task); // later tasks of the key wait until this one ends
+			}
+			VirtualRun run = new VirtualRun(task);
+			this.virtualRuns.put(task, run);
+			this.virtualRunning.incrementAndGet();
+			try {
+				Thread thread = factory.newThread(run);
+				run.thread = thread;
+				thread.start();
+			}
+			catch (Throwable ex) {
+				run.end();
+				transport.runner().completion().finish(task, io.github.asynctask.TaskStatus.FAILED, ex,
+						System.nanoTime(), this.virtualTally);
+			}
+		}
+	}
+
+	/** Waits (parked) until a virtual thread of this worker ends. */
+	private void awaitPlace() {
+		Signals signals = this.signals;
+		signals.parked = true;
+		if (this.virtualRunning.get() < this.concurrency || this.transport.isStopping()
+				|| this.thread != Thread.currentThread()) {
+			signals.parked = false;
+			return;
+		}
+		Thread.interrupted();
+		LockSupport.park(this);
+		signals.parked = false;
+	}
+
+	/**
+	 * Leaves a virtual thread stuck in a timed-out task behind: its place frees for the next task.
+	 * @return {@code true} if it was still running
+	 */
+	boolean abandonVirtual(Task task) {
+		VirtualRun run = this.virtualRuns.get(task);
+		if (run == null || !run.end()) {
+			return false;
+		}
+		this.restarts++;
+		return true;
+	}
+
+	/** Interrupts every task running on a virtual thread (at a stop). */
+	void interruptVirtual() {
+		for (VirtualRun run : this.virtualRuns.values()) {
+			Thread thread = run.thread;
+			if (thread != null) {
+				thread.interrupt();
+			}
+		}
+	}
+
+	/** The tasks still running on virtual threads. */
+	java.util.Collection<Task> runningVirtual() {
+		return java.util.List.copyOf(this.virtualRuns.keySet());
+	}
+
+	/** One task on its own virtual thread. */
+	private final class VirtualRun implements Runnable {
+
+		final Task task;
+
+		volatile @Nullable Thread thread;
+
+		private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+		VirtualRun(Task task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run() {
+			try {
+				Worker.this.transport.runner().run(this.task, Worker.this.virtualTally);
+			}
+			finally {
+				Worker.this.transport.release(this.task, Worker.this);
+				end();
+			}
+		}
+
+		/** Frees the task's place, once (when it returns, or when it is left behind). */
+		boolean end() {
+			if (!this.ended.compareAndSet(false, true)) {
+				return false;
+			}
+			Worker.this.virtualRuns.remove(this.task, this);
+			Worker.this.virtualRunning.decrementAndGet();
+			signalIfParked();
+			return true;
+		}
+
+		@Override
+		public String toString() {
+			return Worker.this.id + "-" + this.task.taskId();
+		}
+
 	}
 
 	/**
@@ -512,7 +675,12 @@ final class Worker implements Completion.Tally {
 	}
 
 	boolean busy() {
-		return this.counters.running instanceof Task;
+		return (this.virtualThreads != null) ? this.virtualRunning.get() > 0 : this.counters.running instanceof Task;
+	}
+
+	/** Tasks this worker runs now. */
+	int runningCount() {
+		return (this.virtualThreads != null) ? this.virtualRunning.get() : busy() ? 1 : 0;
 	}
 
 	WorkerStats stats() {

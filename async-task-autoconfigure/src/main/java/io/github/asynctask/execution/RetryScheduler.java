@@ -96,6 +96,25 @@ public final class RetryScheduler {
 		return cancelled;
 	}
 
+	/**
+	 * Takes back a task waiting for its next attempt: it ends {@code CANCELLED}.
+	 * @return {@code true} if it was waiting here
+	 */
+	public boolean cancel(long taskId, String reason) {
+		for (Waiting entry : this.waiting) {
+			if (entry.task.taskId() == taskId && this.waiting.remove(entry)) {
+				ScheduledFuture<?> future = entry.future;
+				if (future != null) {
+					future.cancel(false);
+				}
+				boolean cancelled = this.completion.cancel(entry.task, reason, false);
+				this.target.released(entry.task);
+				return cancelled;
+			}
+		}
+		return false;
+	}
+
 	/** Stops the timer thread (tasks still waiting should have been cancelled first). */
 	public void shutdown() {
 		ScheduledThreadPoolExecutor timer = this.timer;

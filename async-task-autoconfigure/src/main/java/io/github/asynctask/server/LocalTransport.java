@@ -447,7 +447,11 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 	@Override
 	public boolean cancel(long taskId) {
 		Task task = find(taskId);
-		return task != null && cancel(task, "was cancelled before it started", false);
+		if (task != null) {
+			return cancel(task, "was cancelled before it started", false);
+		}
+		// not in a queue: perhaps waiting for its next attempt
+		return this.retries.waiting() > 0 && this.retries.cancel(taskId, "was cancelled while it waited to retry");
 	}
 
 	private @Nullable Task find(long taskId) {

@@ -124,6 +124,26 @@ class RetryTests {
 	}
 
 	@Test
+	void aTaskWaitingToRetryCanBeCancelled() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Flaky flaky = context.getBean(Flaky.class);
+			List<TaskResult<Object>> outcomes = new CopyOnWriteArrayList<>();
+			long id = template.dispatch(new SlowRetry("h"), outcomes::add);
+			assertThat(flaky.firstAttemptFailed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			await().atMost(WAIT).until(() -> context.getBean(TaskServer.class).stats().queuedNum() == 1);
+			assertThat(template.cancel(id)).isTrue();
+			await().atMost(WAIT).until(() -> outcomes.size() == 1);
+			assertThat(outcomes.get(0).status()).isEqualTo(TaskStatus.CANCELLED);
+			assertThat(outcomes.get(0).attempts()).isEqualTo(1);
+			assertThat(outcomes.get(0).error().getSuppressed()).extracting(Throwable::getMessage)
+				.containsExactly("retry me later");
+			assertThat(context.getBean(TaskServer.class).stats().queuedNum()).isZero();
+			assertThat(template.cancel(id)).isFalse();
+		});
+	}
+
+	@Test
 	void aKeyedTasksRetryKeepsItsKeysOrderWhileOtherKeysRun() {
 		runner().run((context) -> {
 			TaskTemplate template = context.getBean(TaskTemplate.class);

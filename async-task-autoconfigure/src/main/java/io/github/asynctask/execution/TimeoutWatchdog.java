@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * is scheduled from here; whatever the old thread returns later is dropped and counted.
  * <p>
  * Cost when no timeout fires: a platform thread keeps one watch for all its attempts, so an attempt writes a task,
- * a deadline and a stamp (release stores) and ends with one uncontended CAS; no allocation, no timer entry.
+ * a deadline and a stamp (release stores) and ends with a read and a release store of the stamp; no atomic, no
+ * allocation, no timer entry.
  * <p>
  * Threading: {@link #aroundInvoke} on the thread that runs the attempt; everything else on the watchdog thread. The
  * attempt and the watchdog agree through the watch's stamp ({@code sequence << 2 | state}), which only moves
@@ -88,13 +89,13 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 
 	@Override
 	public @Nullable Object aroundInvoke(Task task, int slot, TaskInvocation next) throws Throwable {
-		Duration timeout = task.handler().executionSettings().timeout();
-		if (timeout == null) {
+		long timeout = task.handler().executionSettings().timeoutNanos();
+		if (timeout == 0) {
 			return next.proceed();
 		}
 		Watch watch = watch();
 		long start = task.startNanos();
-		watch.begin(task, ((start != 0) ? start : System.nanoTime()) + timeout.toNanos());
+		watch.begin(task, ((start != 0) ? start : System.nanoTime()) + timeout);
 		Object result = null;
 		Throwable failure = null;
 		try {
@@ -117,7 +118,7 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 		if (ended == TIMED_OUT) {
 			// what the handler returned or threw after its interrupt is dropped: the attempt timed out
 			AttemptTimeoutException error = watch.error;
-			throw (error != null) ? error : timeoutError(task, timeout);
+			throw (error != null) ? error : timeoutError(task, Duration.ofNanos(timeout));
 		}
 		throw AbandonedAttempt.INSTANCE;
 	}
@@ -289,7 +290,10 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 
 		private long deadline;
 
-		/** Written by the watchdog before its CAS to TIMED_OUT; read by the attempt after it sees that state. */
+		/**
+		 * Written by the watchdog before its CAS to TIMED_OUT, read by the attempt only after it sees that state for
+		 * its own sequence: never stale.
+		 */
 		@Nullable AttemptTimeoutException error;
 
 		/** Watchdog thread only. */
@@ -303,7 +307,6 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 		void begin(Task task, long deadline) {
 			TASK.setRelease(this, task);
 			DEADLINE.setRelease(this, deadline);
-			this.error = null;
 			long next = (((this.published >>> 2) + 1) << 2) | RUNNING;
 			this.published = next;
 			STAMP.setRelease(this, next);
@@ -316,8 +319,13 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 		int end() {
 			long running = this.published;
 			long idle = running & ~3L;
-			if (STAMP.compareAndSet(this, running, idle)) {
-				TASK.setRelease(this, null);
+			if ((long) STAMP.getAcquire(this) == running) {
+				// no atomic on the common path: a watchdog CAS to TIMED_OUT that lands between this read and the
+				// store below is overwritten, and the attempt counts as ended in time. That is safe: a last attempt
+				// it timed out was decided TIMED_OUT by then (this result is then dropped), and an attempt with
+				// retries left was only interrupted; the grace check CASes from TIMED_OUT, so it finds nothing to
+				// abandon. The interrupt, if it comes after, is a stray one that the worker absorbs.
+				STAMP.setRelease(this, idle);
 				return RUNNING;
 			}
 			long current = (long) STAMP.getAcquire(this);

@@ -28,6 +28,8 @@ public final class ExecutionSettings {
 
 	private final @Nullable Duration timeout;
 
+	private final long timeoutNanos;
+
 	private final Class<?>[] retryOn;
 
 	private final Class<?>[] noRetryOn;
@@ -65,6 +67,7 @@ public final class ExecutionSettings {
 		this.retries = retries;
 		this.backoff = backoff;
 		this.timeout = timeout;
+		this.timeoutNanos = (timeout != null) ? saturatedNanos(timeout) : 0;
 		this.retryOn = retryOn;
 		this.noRetryOn = noRetryOn;
 		this.maxConcurrency = maxConcurrency;
@@ -83,6 +86,20 @@ public final class ExecutionSettings {
 	/** The longest an attempt may run; {@code null} for no limit. */
 	public @Nullable Duration timeout() {
 		return this.timeout;
+	}
+
+	/** The timeout in nanoseconds (computed once); 0 for no limit. */
+	public long timeoutNanos() {
+		return this.timeoutNanos;
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE / 2;
+		}
 	}
 
 	/** Whether the handler's attempts have a timeout. */

@@ -26,6 +26,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for async-task: the
@@ -51,6 +53,12 @@ public final class AsyncTaskAutoConfiguration {
 	TaskHandlerMethodProcessor asyncTaskHandlerMethodProcessor(TaskHandlerRegistry registry,
 			AsyncTaskProperties properties) {
 		return new TaskHandlerMethodProcessor(registry, properties.executionOverrides());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	UnknownPropertyReporter asyncTaskUnknownPropertyReporter(Environment environment, ResourceLoader resourceLoader) {
+		return new UnknownPropertyReporter(environment, "async-task", resourceLoader.getClassLoader());
 	}
 
 	@Bean

@@ -189,8 +189,10 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			return ids;
 		}
 		int queued = 0;
+		int tried = 0;
 		RuntimeException refusal = null;
 		for (Task task : tasks) {
+			tried++;
 			this.events.dispatching(task);
 			try {
 				this.transport.send(task, Admission.POLICY);
@@ -212,6 +214,9 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			for (int i = 0; i < queued; i++) {
 				this.transport.withdraw(tasks[i]);
 				this.events.rejected(tasks[i], "its batch was refused");
+			}
+			for (int i = tried; i < n; i++) {
+				this.events.rejected(handlers[i], "its batch was refused");
 			}
 			throw batchRefused(refusal, n, queued);
 		}

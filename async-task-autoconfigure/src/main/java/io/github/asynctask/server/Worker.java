@@ -411,22 +411,29 @@ final class Worker implements Completion.Tally {
 				continue; // parked until a place frees under its max-concurrency
 			}
 			Thread.interrupted(); // a task starts with its thread's interrupt status clear
-			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
-				if (this.shared != null && !this.shared.isEmptyOrFilling()) {
-					transport.wakeAnotherThan(this); // the shared queue still holds tasks: pass the wake-up on
+			long now = (lastEnd != 0) ? lastEnd : System.nanoTime();
+			for (;;) {
+				if (task.tryStart(this.id, now)) {
+					if (this.shared != null && !this.shared.isEmptyOrFilling()) {
+						transport.wakeAnotherThan(this); // the shared queue still holds tasks: pass the wake-up on
+					}
+					return task;
 				}
-				return task;
+				if (task.isHeld()) {
+					this.deferred.addLast(task);
+					this.deferredCount = this.deferred.size();
+					task.onRelease(this.wakeUp); // then re-checked by hasWork() before this worker parks
+					break;
+				}
+				if (!task.isQueued()) {
+					passed(task, fromShared); // cancelled or withdrawn
+					break;
+				}
+				// released between the failed start and the check: start it now
 			}
 			if (limited) {
-				transport.release(task, this);
+				transport.release(task, this); // it did not start: its place under max-concurrency frees
 			}
-			if (task.isHeld()) {
-				this.deferred.addLast(task);
-				this.deferredCount = this.deferred.size();
-				task.onRelease(this.wakeUp);
-				continue;
-			}
-			passed(task, fromShared);
 		}
 	}
 

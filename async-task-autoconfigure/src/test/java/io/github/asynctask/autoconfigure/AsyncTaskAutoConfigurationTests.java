@@ -1,6 +1,7 @@
 package io.github.asynctask.autoconfigure;
 
-import java.io.File;
+import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -462,10 +463,7 @@ class AsyncTaskAutoConfigurationTests {
 
 	@Test
 	void configurationMetadataDescribesEveryPropertyAndHintsEnumValues() throws Exception {
-		File classes = new File(AsyncTaskProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-		File metadata = new File(classes, "META-INF/spring-configuration-metadata.json");
-		assertThat(metadata).exists();
-		Object json = JsonPath.parse(metadata).json();
+		Object json = JsonPath.parse(generatedMetadata().openStream()).json();
 		List<Map<String, Object>> properties = JsonPath.read(json, "$.properties[?(@.name =~ /async-task\\..*/)]");
 		List<String> expected = new ArrayList<>();
 		for (java.beans.PropertyDescriptor descriptor : new BeanWrapperImpl(AsyncTaskProperties.class)
@@ -488,6 +486,14 @@ class AsyncTaskAutoConfigurationTests {
 				"round-robin", "shared-queue");
 		assertThat(hintValues(json, "async-task.when-full")).containsExactlyInAnyOrder("block", "reject",
 				"caller-runs");
+	}
+
+	/** The metadata the processor generated next to AsyncTaskProperties: in target/classes, or in its jar. */
+	private static URL generatedMetadata() throws Exception {
+		URL classes = AsyncTaskProperties.class.getProtectionDomain().getCodeSource().getLocation();
+		String path = "META-INF/spring-configuration-metadata.json";
+		return (classes.getPath().endsWith(".jar") ? URI.create("jar:" + classes + "!/" + path)
+				: classes.toURI().resolve(path)).toURL();
 	}
 
 	private static List<String> hintValues(Object json, String name) {

@@ -1,6 +1,5 @@
 package io.github.asynctask.autoconfigure;
 
-import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +87,15 @@ class ExecutionControlPropertiesTests {
 
 	@Test
 	void metadataDescribesTheNewKeys() throws Exception {
-		File classes = new File(AsyncTaskProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-		Object json = JsonPath.parse(new File(classes, "META-INF/spring-configuration-metadata.json")).json();
+		// the metadata generated next to AsyncTaskProperties: in target/classes, or in its jar
+		java.net.URL classes = AsyncTaskProperties.class.getProtectionDomain().getCodeSource().getLocation();
+		String path = "META-INF/spring-configuration-metadata.json";
+		java.net.URL metadata = (classes.getPath().endsWith(".jar")
+				? java.net.URI.create("jar:" + classes + "!/" + path) : classes.toURI().resolve(path)).toURL();
+		Object json;
+		try (java.io.InputStream in = metadata.openStream()) {
+			json = JsonPath.parse(in).json();
+		}
 		for (String key : List.of("async-task.max-backoff", "async-task.timeout-grace", "async-task.virtual-threads",
 				"async-task.worker-concurrency", "async-task.tasks")) {
 			List<Map<String, Object>> found = JsonPath.read(json, "$.properties[?(@.name == '" + key + "')]");

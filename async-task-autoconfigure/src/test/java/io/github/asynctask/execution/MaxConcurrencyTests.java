@@ -28,7 +28,8 @@ class MaxConcurrencyTests {
 
 	ApplicationContextRunner runner() {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncTaskAutoConfiguration.class))
-			.withPropertyValues("async-task.task-worker-num=3", "async-task.tasks.Report.max-concurrency=1")
+			.withPropertyValues("async-task.task-worker-num=3", "async-task.tasks.Report.max-concurrency=1",
+					"async-task.tasks.Step.max-concurrency=1")
 			.withBean(Reports.class, Reports::new);
 	}
 
@@ -58,7 +59,30 @@ class MaxConcurrencyTests {
 		});
 	}
 
+	@Test
+	void aKeyedTaskWaitingForAPlaceKeepsItsKeysOrder() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Reports reports = context.getBean(Reports.class);
+			CompletableFuture<String> first = template.submit(new Step("s0", true));
+			assertThat(reports.stepStarted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			TaskTemplate keyed = template.withKey("account-1");
+			List<CompletableFuture<String>> steps = new ArrayList<>();
+			for (int i = 1; i <= 5; i++) {
+				steps.add(keyed.submit(new Step("s" + i, false)));
+			}
+			assertThat(steps).filteredOn(CompletableFuture::isDone).isEmpty();
+			reports.releaseStep.countDown();
+			assertThat(first).succeedsWithin(WAIT);
+			assertThat(CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+			assertThat(reports.steps).containsExactly("s0", "s1", "s2", "s3", "s4", "s5");
+		});
+	}
+
 	record Report(String id) {
+	}
+
+	record Step(String id, boolean hold) {
 	}
 
 	record Ping(String id) {
@@ -94,6 +118,22 @@ class MaxConcurrencyTests {
 			finally {
 				this.running.decrementAndGet();
 			}
+		}
+
+		final CountDownLatch stepStarted = new CountDownLatch(1);
+
+		final CountDownLatch releaseStep = new CountDownLatch(1);
+
+		final List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@OnTask
+		String step(Step step) throws InterruptedException {
+			if (step.hold()) {
+				this.stepStarted.countDown();
+				this.releaseStep.await(1, TimeUnit.MINUTES);
+			}
+			this.steps.add(step.id());
+			return step.id();
 		}
 
 		@OnTask

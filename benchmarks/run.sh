@@ -41,7 +41,13 @@ work="$here/target/results"
 mkdir -p "$work" "$report_dir"
 rm -f "$work"/*.json
 
-echo "== JMH: scenarios 1-5 and 7"
+java_version="$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+if [[ "${java_version%%.*}" -lt 21 ]]; then
+	echo "== NOTICE: Java $java_version: scenario 8 (virtual threads) needs Java 21+ and is skipped; run with JAVA_HOME set to a Java 21+ JDK"
+	jmh_args+=(-e 'VirtualThreadsBenchmark')
+fi
+
+echo "== JMH: scenarios 1-5 and 7-9"
 "$java" -cp "$cp" org.openjdk.jmh.Main -rf json -rff "$work/jmh.json" ${jmh_args[@]+"${jmh_args[@]}"} \
 	"io\\.github\\.asynctask\\.benchmarks\\..*(${BENCH_INCLUDE:-Benchmark}).*"
 results=("$work/jmh.json")

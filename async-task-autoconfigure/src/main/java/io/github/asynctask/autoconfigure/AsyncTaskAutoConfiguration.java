@@ -1,10 +1,12 @@
 package io.github.asynctask.autoconfigure;
 
+import io.github.asynctask.TaskFailureHandler;
 import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.dispatch.DefaultTaskTemplate;
 import io.github.asynctask.dispatch.TaskDispatcher;
 import io.github.asynctask.execution.Completion;
+import io.github.asynctask.execution.FailureHandlerObserver;
 import io.github.asynctask.execution.TaskEvents;
 import io.github.asynctask.execution.TaskIdGenerator;
 import io.github.asynctask.execution.TaskInterceptor;
@@ -31,7 +33,8 @@ import org.springframework.core.io.ResourceLoader;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for async-task: the
  * handler registry filled from {@code @OnTask}/{@code @OnFinish} methods, the task events and runner, the transport
  * (in-process unless another {@link TaskTransport} bean exists), the {@link TaskServer} and the {@link TaskTemplate}.
- * Any {@link TaskObserver} and {@link TaskInterceptor} beans join the events and the execution chains.
+ * Any {@link TaskObserver} and {@link TaskInterceptor} beans join the events and the execution chains, and any
+ * {@link TaskFailureHandler} beans hear of every task that ends {@code FAILED} or {@code TIMED_OUT}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AsyncTaskProperties.class)
@@ -47,8 +50,9 @@ public final class AsyncTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	TaskHandlerMethodProcessor asyncTaskHandlerMethodProcessor(TaskHandlerRegistry registry) {
-		return new TaskHandlerMethodProcessor(registry);
+	TaskHandlerMethodProcessor asyncTaskHandlerMethodProcessor(TaskHandlerRegistry registry,
+			AsyncTaskProperties properties) {
+		return new TaskHandlerMethodProcessor(registry, properties.executionOverrides());
 	}
 
 	@Bean
@@ -64,6 +68,12 @@ public final class AsyncTaskAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean(TaskFailureHandler.class)
+	FailureHandlerObserver asyncTaskFailureHandlerObserver(ObjectProvider<TaskFailureHandler> handlers) {
+		return new FailureHandlerObserver(handlers.orderedStream().toList());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	TaskRunner asyncTaskRunner(TaskEvents events) {
 		return new TaskRunner(new Completion(events));
@@ -72,7 +82,7 @@ public final class AsyncTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TaskTransport.class)
 	LocalTransport asyncTaskTransport(AsyncTaskProperties properties, TaskRunner runner) {
-		return new LocalTransport(properties.toSettings(), runner);
+		return new LocalTransport(properties.toSettings(), properties.toExecutionControlSettings(), runner);
 	}
 
 	@Bean

@@ -1,14 +1,19 @@
 package io.github.asynctask.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import io.github.asynctask.handler.ExecutionSettings;
 import io.github.asynctask.server.DispatchMode;
+import io.github.asynctask.server.ExecutionControlSettings;
 import io.github.asynctask.server.TaskServerSettings;
 import io.github.asynctask.server.WhenFull;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.system.JavaVersion;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
@@ -69,6 +74,34 @@ public class AsyncTaskProperties {
 	 * Settings of the Redis transport (transport=redis).
 	 */
 	private final Redis redis = new Redis();
+
+	/**
+	 * Whether each task runs on its own virtual thread, at most worker-concurrency at once per worker, so that
+	 * blocking handlers need no platform thread each. Requires Java 21 or later.
+	 */
+	private boolean virtualThreads = false;
+
+	/**
+	 * Number of tasks each worker runs at once when virtual-threads is enabled.
+	 */
+	private int workerConcurrency = 100;
+
+	/**
+	 * Longest delay between two attempts of a task, however many retries came before.
+	 */
+	private Duration maxBackoff = Duration.ofMinutes(10);
+
+	/**
+	 * How long a timed-out task's thread may ignore its interrupt before its worker goes on with a fresh thread
+	 * and the stuck one is abandoned.
+	 */
+	private Duration timeoutGrace = Duration.ofSeconds(1);
+
+	/**
+	 * Per task name, overrides of its @OnTask: retries, backoff, timeout, and max-concurrency. Write a name with
+	 * dots in brackets, e.g. async-task.tasks[report.build].timeout=30s.
+	 */
+	private final Map<String, TaskProperties> tasks = new LinkedHashMap<>();
 
 	public int getTaskWorkerNum() {
 		return this.taskWorkerNum;
@@ -284,6 +317,68 @@ public class AsyncTaskProperties {
 
 	public void setInline(boolean inline) {
 		this.inline = inline;
+	}
+
+	public boolean isVirtualThreads() {
+		return this.virtualThreads;
+	}
+
+	public void setVirtualThreads(boolean virtualThreads) {
+		Assert.isTrue(!virtualThreads || JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE),
+				() -> "async-task.virtual-threads=true needs Java 21 or later, but this application runs on Java "
+						+ Runtime.version().feature() + ". Run it on Java 21+, or remove async-task.virtual-threads.");
+		this.virtualThreads = virtualThreads;
+	}
+
+	public int getWorkerConcurrency() {
+		return this.workerConcurrency;
+	}
+
+	public void setWorkerConcurrency(int workerConcurrency) {
+		Assert.isTrue(workerConcurrency >= 1, () -> "async-task.worker-concurrency must be at least 1, but was "
+				+ workerConcurrency + ". Set how many tasks a worker runs at once on virtual threads, e.g. 100.");
+		this.workerConcurrency = workerConcurrency;
+	}
+
+	public Duration getMaxBackoff() {
+		return this.maxBackoff;
+	}
+
+	public void setMaxBackoff(Duration maxBackoff) {
+		Assert.isTrue(!maxBackoff.isNegative() && !maxBackoff.isZero(),
+				() -> "async-task.max-backoff must be positive, but was " + maxBackoff
+						+ ". Set the longest delay between two attempts, e.g. 10m.");
+		this.maxBackoff = maxBackoff;
+	}
+
+	public Duration getTimeoutGrace() {
+		return this.timeoutGrace;
+	}
+
+	public void setTimeoutGrace(Duration timeoutGrace) {
+		Assert.isTrue(!timeoutGrace.isNegative(), () -> "async-task.timeout-grace must not be negative, but was "
+				+ timeoutGrace + ". Set how long a timed-out task may ignore its interrupt, e.g. 1s.");
+		this.timeoutGrace = timeoutGrace;
+	}
+
+	public Map<String, TaskProperties> getTasks() {
+		return this.tasks;
+	}
+
+	/**
+	 * What {@code async-task.tasks.<name>.*} overrides, per task name, checked.
+	 * @throws IllegalArgumentException naming the key, the value and what is allowed
+	 */
+	public Map<String, ExecutionSettings.Overrides> executionOverrides() {
+		Map<String, ExecutionSettings.Overrides> overrides = new LinkedHashMap<>();
+		this.tasks.forEach((name, task) -> overrides.put(name, task.toOverrides("async-task.tasks." + name)));
+		return overrides;
+	}
+
+	/** The execution-control settings (retries, timeouts, virtual threads) these properties describe. */
+	public ExecutionControlSettings toExecutionControlSettings() {
+		return new ExecutionControlSettings(this.maxBackoff, this.timeoutGrace, this.virtualThreads,
+				this.workerConcurrency);
 	}
 
 	/** The task server settings these properties describe. */

@@ -27,12 +27,36 @@ public final class ExecutionChain {
 
 	private final boolean stampsDispatchTime;
 
+	/** The slots of the links that override {@code onDispatch}: the others are not called for it. */
+	private final int[] dispatchSlots;
+
+	/** The slots of the links that override {@code aroundDelivery}: the others are not called for it. */
+	private final int[] deliverySlots;
+
 	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links, boolean observed) {
 		this.handler = handler;
 		this.links = links;
-		this.dispatchHooks = links.length > 0;
-		this.deliveryHooks = links.length > 0;
+		this.dispatchSlots = slotsOverriding(links, "onDispatch", Task.class, int.class);
+		this.deliverySlots = slotsOverriding(links, "aroundDelivery", Task.class, int.class, Runnable.class);
+		this.dispatchHooks = this.dispatchSlots.length > 0;
+		this.deliveryHooks = this.deliverySlots.length > 0;
 		this.stampsDispatchTime = observed || links.length > 0 || handler.observesDispatchTime();
+	}
+
+	/**
+	 * The slots of the links whose class overrides a default method of {@link TaskInterceptor}: a link that only
+	 * wraps attempts (a timeout) then costs nothing at dispatch and delivery.
+	 */
+	private static int[] slotsOverriding(TaskInterceptor[] links, String method, Class<?>... parameterTypes) {
+		return java.util.stream.IntStream.range(0, links.length).filter((slot) -> {
+			try {
+				return links[slot].getClass().getMethod(method, parameterTypes).getDeclaringClass()
+						!= TaskInterceptor.class;
+			}
+			catch (NoSuchMethodException ex) {
+				return true;
+			}
+		}).toArray();
 	}
 
 	/**
@@ -81,8 +105,8 @@ public final class ExecutionChain {
 	public void onDispatch(Task task) {
 		if (this.dispatchHooks) {
 			TaskInterceptor[] links = this.links;
-			for (int i = 0; i < links.length; i++) {
-				links[i].onDispatch(task, i);
+			for (int slot : this.dispatchSlots) {
+				links[slot].onDispatch(task, slot);
 			}
 		}
 	}
@@ -105,11 +129,12 @@ public final class ExecutionChain {
 	}
 
 	private void deliver(Task task, Runnable delivery, int index) {
-		if (index == this.links.length) {
+		if (index == this.deliverySlots.length) {
 			delivery.run();
 			return;
 		}
-		this.links[index].aroundDelivery(task, index, () -> deliver(task, delivery, index + 1));
+		int slot = this.deliverySlots[index];
+		this.links[slot].aroundDelivery(task, slot, () -> deliver(task, delivery, index + 1));
 	}
 
 	private final class Invocation implements TaskInvocation {

@@ -97,6 +97,9 @@ public final class Task implements TaskContext, TaskResult<Object> {
 
 	private String originNode = LOCAL_NODE;
 
+	/** The errors of the attempts that were retried, attached to the final error as suppressed. */
+	private @Nullable Throwable @Nullable [] earlierErrors;
+
 	/**
 	 * A task, {@code QUEUED} (or {@code HELD} if {@code held}).
 	 * @param dispatchNanos {@link System#nanoTime()} at dispatch, or 0 where no one can read the dispatch time (no
@@ -257,6 +260,29 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	private void record(TaskStatus status, @Nullable Object outcome) {
 		this.status = (byte) status.ordinal();
 		this.outcome = outcome;
+		Throwable[] earlier = this.earlierErrors;
+		if (earlier != null && outcome instanceof Throwable error) {
+			for (Throwable previous : earlier) {
+				if (previous != null && previous != error) {
+					error.addSuppressed(previous);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Keeps the error of an attempt that is retried, to attach to the final error as suppressed; called by the
+	 * thread that requeued the task, before it is queued again.
+	 */
+	public void earlierError(Throwable error) {
+		Throwable[] earlier = this.earlierErrors;
+		int n = (earlier != null) ? earlier.length : 0;
+		Throwable[] grown = new Throwable[n + 1];
+		if (earlier != null) {
+			System.arraycopy(earlier, 0, grown, 0, n);
+		}
+		grown[n] = error;
+		this.earlierErrors = grown;
 	}
 
 	/**

@@ -19,6 +19,8 @@ public final class TaskRunner {
 
 	private volatile ExecutionChain @Nullable [] chains;
 
+	private volatile @Nullable RetryScheduler retries;
+
 	public TaskRunner(Completion completion) {
 		this.completion = completion;
 		this.events = completion.events();
@@ -34,6 +36,11 @@ public final class TaskRunner {
 		return this.completion;
 	}
 
+	/** Where failed attempts with retries left go; set by the transport at start ({@code null}: no retries). */
+	public void retries(@Nullable RetryScheduler retries) {
+		this.retries = retries;
+	}
+
 	/** The chain of a task's handler. */
 	public ExecutionChain chain(Task task) {
 		return this.chains[task.handler().index()];
@@ -43,21 +50,30 @@ public final class TaskRunner {
 	 * Runs an attempt of a task this thread {@linkplain Task#tryStart started}, then decides and delivers its
 	 * outcome unless someone decided it first.
 	 * @param tally told of the outcome before it is delivered, if this thread decides it; or {@code null}
-	 * @return {@code true} if this thread decided the outcome, {@code false} if someone decided it first
+	 * @return {@code true} if this thread decided the outcome, {@code false} if someone decided it first or the task
+	 * waits for another attempt
 	 */
 	public boolean run(Task task, Completion.@Nullable Tally tally) {
 		this.events.started(task);
-		TaskStatus status;
 		Object outcome;
 		try {
 			outcome = chain(task).invoke(task);
-			status = TaskStatus.SUCCEEDED;
+		}
+		catch (AbandonedAttempt ex) {
+			// left behind after its timeout and grace: someone else owns the task now
+			this.completion.resultDropped(task.handler());
+			return false;
 		}
 		catch (Throwable ex) {
-			outcome = ex;
-			status = TaskStatus.FAILED;
+			long end = System.nanoTime();
+			RetryScheduler retries = this.retries;
+			if (retries != null && retries.retry(task, ex, end)) {
+				return false;
+			}
+			return this.completion.finish(task,
+					(ex instanceof AttemptTimeoutException) ? TaskStatus.TIMED_OUT : TaskStatus.FAILED, ex, end, tally);
 		}
-		return this.completion.finish(task, status, outcome, System.nanoTime(), tally);
+		return this.completion.finish(task, TaskStatus.SUCCEEDED, outcome, System.nanoTime(), tally);
 	}
 
 }

@@ -26,6 +26,8 @@ public final class TaskHandler extends BeanMethod {
 
 	private final Class<?> payloadType;
 
+	private final ExecutionSettings executionSettings;
+
 	private final TaskCounters counters = new TaskCounters();
 
 	private int index = -1;
@@ -42,10 +44,11 @@ public final class TaskHandler extends BeanMethod {
 	private volatile @Nullable Cached last;
 
 	TaskHandler(BeanFactory beanFactory, String beanName, Method method, String name, Class<?> payloadType,
-			int[] argumentOrder) {
+			int[] argumentOrder, ExecutionSettings executionSettings) {
 		super(beanFactory, beanName, method, argumentOrder);
 		this.name = name;
 		this.payloadType = payloadType;
+		this.executionSettings = executionSettings;
 	}
 
 	/** The task name. */
@@ -56,6 +59,11 @@ public final class TaskHandler extends BeanMethod {
 	/** The type of payload the method takes (primitive types boxed). */
 	public Class<?> payloadType() {
 		return this.payloadType;
+	}
+
+	/** Retries, backoff, timeout and concurrency limit of this task name: {@code @OnTask}, then properties. */
+	public ExecutionSettings executionSettings() {
+		return this.executionSettings;
 	}
 
 	/** The method's generic return type ({@code void} for a method that returns nothing). */

@@ -2,10 +2,13 @@ package io.github.asynctask.handler;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.github.asynctask.TaskContext;
 import io.github.asynctask.TaskResult;
@@ -21,7 +24,9 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -44,10 +49,22 @@ public class TaskHandlerMethodProcessor implements SmartInitializingSingleton, B
 
 	private final TaskHandlerRegistry registry;
 
+	private final Map<String, ExecutionSettings.Overrides> overrides;
+
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	public TaskHandlerMethodProcessor(TaskHandlerRegistry registry) {
+		this(registry, Map.of());
+	}
+
+	/**
+	 * @param overrides per task name, what configuration overrides in {@code @OnTask} (properties win); a name
+	 * that no handler has fails startup
+	 */
+	public TaskHandlerMethodProcessor(TaskHandlerRegistry registry,
+			Map<String, ExecutionSettings.Overrides> overrides) {
 		this.registry = registry;
+		this.overrides = Map.copyOf(overrides);
 	}
 
 	@Override
@@ -75,7 +92,22 @@ public class TaskHandlerMethodProcessor implements SmartInitializingSingleton, B
 				process(factory, beanName, targetType);
 			}
 		}
+		assertOverridesNameTasks();
 		this.registry.freeze();
+	}
+
+	private void assertOverridesNameTasks() {
+		Set<String> taskNames = this.registry.taskNames();
+		for (String name : new TreeSet<>(this.overrides.keySet())) {
+			if (!taskNames.contains(name)) {
+				throw new TaskHandlerDefinitionException("The properties async-task.tasks." + name
+						+ ".* configure task '" + name + "', but no @OnTask method handles it; task names are "
+						+ taskNames + ".",
+						"Use one of the task names under async-task.tasks (they are case-sensitive; write a name "
+								+ "that has dots in brackets, e.g. async-task.tasks[report.build].retries=3), or remove "
+								+ "the entry.");
+			}
+		}
 	}
 
 	private void process(ConfigurableListableBeanFactory factory, String beanName, Class<?> targetType) {
@@ -92,7 +124,8 @@ public class TaskHandlerMethodProcessor implements SmartInitializingSingleton, B
 		exposedType = (exposedType != null) ? exposedType : targetType;
 		for (Map.Entry<Method, OnTask> entry : tasks.entrySet()) {
 			Method method = invocable(beanName, entry.getKey(), exposedType);
-			this.registry.register(taskHandler(factory, beanName, entry.getKey(), method, entry.getValue()));
+			this.registry.register(
+					taskHandler(factory, beanName, entry.getKey(), method, entry.getValue(), this.overrides));
 		}
 		for (Map.Entry<Method, OnFinish> entry : finishes.entrySet()) {
 			Method method = invocable(beanName, entry.getKey(), exposedType);
@@ -114,7 +147,7 @@ public class TaskHandlerMethodProcessor implements SmartInitializingSingleton, B
 	}
 
 	static TaskHandler taskHandler(BeanFactory factory, String beanName, Method declared, Method method,
-			OnTask onTask) {
+			OnTask onTask, Map<String, ExecutionSettings.Overrides> overrides) {
 		Class<?>[] types = declared.getParameterTypes();
 		int contextIndex = -1;
 		int payloadIndex = -1;
@@ -146,7 +179,62 @@ public class TaskHandlerMethodProcessor implements SmartInitializingSingleton, B
 		if (contextIndex >= 0) {
 			order[contextIndex] = 1;
 		}
-		return new TaskHandler(factory, beanName, method, name, payloadType, order);
+		ExecutionSettings settings = executionSettings(factory, beanName, declared, onTask);
+		ExecutionSettings.Overrides configured = overrides.get(name);
+		if (configured != null) {
+			settings = settings.with(configured);
+		}
+		return new TaskHandler(factory, beanName, method, name, payloadType, order, settings);
+	}
+
+	private static ExecutionSettings executionSettings(BeanFactory factory, String beanName, Method declared,
+			OnTask onTask) {
+		if (onTask.retries() < 0) {
+			throw TaskHandlerDefinitionException.of(beanName, declared,
+					"has @OnTask(retries = " + onTask.retries() + "), but retries cannot be negative",
+					"Set retries to 0 (run once, the default) or more, e.g. @OnTask(retries = 3).");
+		}
+		Duration backoff = duration(factory, beanName, declared, "backoff", onTask.backoff());
+		if (backoff == null) {
+			backoff = ExecutionSettings.DEFAULT_BACKOFF;
+		}
+		Duration timeout = duration(factory, beanName, declared, "timeout", onTask.timeout());
+		if (timeout != null && timeout.isZero()) {
+			throw TaskHandlerDefinitionException.of(beanName, declared,
+					"has @OnTask(timeout = \"" + onTask.timeout() + "\"), but a timeout must be positive",
+					"Give a positive duration such as timeout = \"30s\", or leave timeout empty for no limit.");
+		}
+		return new ExecutionSettings(onTask.retries(), backoff, timeout, List.of(onTask.retryOn()),
+				List.of(onTask.noRetryOn()), 0);
+	}
+
+	/** Parses a duration attribute ({@code ${...}} placeholders resolved); {@code null} if empty. */
+	private static @Nullable Duration duration(BeanFactory factory, String beanName, Method declared,
+			String attribute, String value) {
+		String text = value;
+		if (factory instanceof ConfigurableBeanFactory configurable && text.contains("${")) {
+			String resolved = configurable.resolveEmbeddedValue(text);
+			text = (resolved != null) ? resolved : "";
+		}
+		text = text.trim();
+		if (text.isEmpty()) {
+			return null;
+		}
+		Duration duration;
+		try {
+			duration = DurationStyle.detectAndParse(text);
+		}
+		catch (RuntimeException ex) {
+			throw TaskHandlerDefinitionException.of(beanName, declared, "has @OnTask(" + attribute + " = \"" + value
+					+ "\"), which is not a duration",
+					"Write the " + attribute + " as a duration such as \"500ms\", \"30s\", \"5m\" or \"PT1M\".");
+		}
+		if (duration.isNegative()) {
+			throw TaskHandlerDefinitionException.of(beanName, declared, "has @OnTask(" + attribute + " = \"" + value
+					+ "\"), but it cannot be negative",
+					"Write a positive duration such as \"500ms\" or \"30s\".");
+		}
+		return duration;
 	}
 
 	static FinishListener finishListener(BeanFactory factory, String beanName, Method declared, Method method,

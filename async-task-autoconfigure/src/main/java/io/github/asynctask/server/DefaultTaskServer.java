@@ -277,7 +277,9 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			}
 			// also a restart after stop(), e.g. when the test context cache resumes a paused context
 			this.handlers = this.registry.handlers();
-			ExecutionChain[] chains = ExecutionChain.of(this.handlers, this.interceptors, this.events.isObserved());
+			List<TaskInterceptor> links = new java.util.ArrayList<>(this.interceptors);
+			links.addAll(this.transport.interceptors());
+			ExecutionChain[] chains = ExecutionChain.of(this.handlers, links, this.events.isObserved());
 			this.chains = chains;
 			this.runner.chains(chains);
 			this.transport.start();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,8 +14,12 @@ import io.github.asynctask.TaskStatus;
 import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
+import io.github.asynctask.execution.RetryScheduler;
 import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskInterceptor;
 import io.github.asynctask.execution.TaskRunner;
+import io.github.asynctask.execution.TimeoutWatchdog;
+import io.github.asynctask.handler.TaskHandler;
 import io.github.asynctask.transport.TaskTransport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * Threading: {@link #send}, {@link #cancel} and {@link #withdraw} are called concurrently by dispatching threads
  * and block only to wait for room under {@code when-full: block}; the lifecycle methods by the server.
  */
-public final class LocalTransport implements TaskTransport {
+public final class LocalTransport implements TaskTransport, RetryScheduler.Target, TimeoutWatchdog.Stuck {
 
 	private static final Log logger = LogFactory.getLog(LocalTransport.class);
 
@@ -51,6 +56,15 @@ public final class LocalTransport implements TaskTransport {
 
 	private final TaskIndex index;
 
+	private final ExecutionControlSettings control;
+
+	private final RetryScheduler retries;
+
+	private final TimeoutWatchdog timeouts;
+
+	/** The limits of the task names that have {@code max-concurrency}, made on their first task. */
+	private final ConcurrentHashMap<TaskHandler, ConcurrencyLimit> limits = new ConcurrentHashMap<>();
+
 	private final ReentrantLock roomLock = new ReentrantLock();
 
 	private final Condition room = this.roomLock.newCondition();
@@ -65,13 +79,23 @@ public final class LocalTransport implements TaskTransport {
 	private volatile boolean terminating;
 
 	public LocalTransport(TaskServerSettings settings, TaskRunner runner) {
+		this(settings, ExecutionControlSettings.defaults(), runner);
+	}
+
+	public LocalTransport(TaskServerSettings settings, ExecutionControlSettings control, TaskRunner runner) {
 		this.settings = settings;
+		this.control = control;
 		this.runner = runner;
+		this.retries = new RetryScheduler(control.maxBackoff(), runner.completion(), this);
+		this.timeouts = new TimeoutWatchdog(control.timeoutGrace(), runner.completion(), this.retries, this,
+				control.virtualThreads());
 		this.shared = (settings.dispatchMode() == DispatchMode.SHARED_QUEUE)
 				? new SharedTaskQueue<>(settings.queueCapacity()) : null;
 		this.workers = new Worker[settings.taskWorkerNum()];
 		for (int i = 0; i < this.workers.length; i++) {
-			this.workers[i] = new Worker(i, settings.queueCapacity(), this.shared, this);
+			this.workers[i] = new Worker(i, settings.queueCapacity(), this.shared, this,
+					control.virtualThreads() ? VirtualThreads.factory(settings.threadNamePrefix() + i + "-") : null,
+					control.workerConcurrency());
 		}
 		this.selector = WorkerSelector.of(settings.dispatchMode());
 		this.whenFull = WhenFullPolicy.of(settings.whenFull());
@@ -97,6 +121,186 @@ public final class LocalTransport implements TaskTransport {
 
 	WorkerSupervisor supervisor() {
 		return this.supervisor;
+	}
+
+	ExecutionControlSettings control() {
+		return this.control;
+	}
+
+	// Retries
+
+	@Override
+	public void holding(Task task) {
+		Object key = task.routing().key();
+		if (key != null && !this.settings.inline()) {
+			this.workers[workerFor(task.routing())].hold(key, task);
+		}
+	}
+
+	@Override
+	public void resend(Task task) {
+		if (this.settings.inline()) {
+			// no workers: the next attempt runs on the retry timer's thread
+			if (task.tryStart(-1, System.nanoTime())) {
+				this.runner.run(task, null);
+			}
+			return;
+		}
+		Routing routing = task.routing();
+		Worker worker = routing.isAny() ? workerForRetry(task) : this.workers[workerFor(routing)];
+		worker.retry(task);
+		if (this.terminating) {
+			worker.cancelRetried(STILL_QUEUED); // its thread may be gone: do not leave the task behind
+		}
+	}
+
+	@Override
+	public void released(Task task) {
+		Object key = task.routing().key();
+		if (key != null && !this.settings.inline()) {
+			this.workers[workerFor(task.routing())].signalIfParked();
+		}
+	}
+
+	/** An idle worker if there is one, else the one the task last ran on. */
+	private Worker workerForRetry(Task task) {
+		for (Worker worker : this.workers) {
+			if (worker.isIdle()) {
+				return worker;
+			}
+		}
+		int last = task.workerId();
+		return this.workers[(last >= 0 && last < this.workers.length) ? last : 0];
+	}
+
+	// Concurrency limits
+
+	/**
+	 * Whether a task taken by a worker may start now under its task name's {@code max-concurrency}; if not, it is
+	 * parked until a place frees (and a keyed task holds its key meanwhile, so the key's order is kept). Owner
+	 * thread of {@code worker}.
+	 */
+	boolean admit(Task task, Worker worker) {
+		int max = task.handler().executionSettings().maxConcurrency();
+		if (max == 0) {
+			return true;
+		}
+		ConcurrencyLimit limit = this.limits.computeIfAbsent(task.handler(), (handler) -> new ConcurrencyLimit(max));
+		if (limit.tryAcquire()) {
+			return true;
+		}
+		Object key = task.routing().key();
+		if (key != null) {
+			this.workers[workerFor(task.routing())].hold(key, task);
+		}
+		limit.park(task);
+		grantParked(limit, worker); // a place may have freed since tryAcquire
+		return false;
+	}
+
+	/** Frees the place of a task that ran under a limit and hands it to the next parked task, if any. */
+	void release(Task task, Worker worker) {
+		if (task.handler().executionSettings().maxConcurrency() == 0) {
+			return;
+		}
+		ConcurrencyLimit limit = this.limits.get(task.handler());
+		if (limit != null) {
+			limit.release();
+			grantParked(limit, worker);
+		}
+	}
+
+	private void grantParked(ConcurrencyLimit limit, Worker current) {
+		while (limit.hasParked() && limit.tryAcquire()) {
+			Task next = limit.poll();
+			if (next == null) {
+				limit.release();
+				continue;
+			}
+			Routing routing = next.routing();
+			Worker target = routing.isAny() ? current : this.workers[workerFor(routing)];
+			target.grant(next);
+			if (this.terminating) {
+				target.cancelRetried(STILL_QUEUED);
+			}
+		}
+	}
+
+	/** Whether tasks wait for a place under a {@code max-concurrency}. */
+	boolean limitsParked() {
+		for (ConcurrencyLimit limit : this.limits.values()) {
+			if (limit.hasParked()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private long parkedUnderLimits() {
+		long parked = 0;
+		for (ConcurrencyLimit limit : this.limits.values()) {
+			parked += limit.parked();
+		}
+		return parked;
+	}
+
+	private int cancelParked(String reason) {
+		int cancelled = 0;
+		for (ConcurrencyLimit limit : this.limits.values()) {
+			Task task;
+			while ((task = limit.poll()) != null) {
+				if (this.runner.completion().cancel(task, reason, true)) {
+					cancelled++;
+				}
+			}
+		}
+		return cancelled;
+	}
+
+	// Timeouts
+
+	@Override
+	public List<TaskInterceptor> interceptors() {
+		return List.of(this.timeouts);
+	}
+
+	@Override
+	public void abandon(Task task, Thread thread, long graceNanos) {
+		String stack = stackOf(thread);
+		int id = task.workerId();
+		String what;
+		if (id >= 0 && id < this.workers.length && this.control.virtualThreads()) {
+			if (!this.workers[id].abandonVirtual(task)) {
+				return; // its thread came back meanwhile
+			}
+			what = "its place on worker " + id + " goes to the next task (counted in the worker's restarts)";
+		}
+		else if (id >= 0 && id < this.workers.length) {
+			if (!this.supervisor.replaceStuck(this.workers[id], task)) {
+				return; // its thread came back meanwhile
+			}
+			what = "worker " + id + " goes on with a fresh thread (counted in its restarts)";
+		}
+		else {
+			what = "the thread that ran it (its caller) stays in it";
+		}
+		logger.warn("Task " + task.taskId() + " '" + task.taskName() + "' timed out, and its thread '"
+				+ thread.getName() + "' ignored the interrupt for " + Duration.ofNanos(graceNanos).toMillis()
+				+ "ms (async-task.timeout-grace): the thread is left behind and " + what
+				+ "; its late result, if any, will be dropped. The stuck thread was at:" + stack);
+	}
+
+	@Override
+	public void decidedElsewhere(Task task) {
+		int id = task.workerId();
+		if (id >= 0 && id < this.workers.length) {
+			this.workers[id].countDecidedElsewhere(false);
+		}
+	}
+
+	/** Whether a task waits for its next attempt. */
+	boolean retriesWaiting() {
+		return this.retries.waiting() > 0;
 	}
 
 	Worker[] workerArray() {
@@ -243,7 +447,11 @@ public final class LocalTransport implements TaskTransport {
 	@Override
 	public boolean cancel(long taskId) {
 		Task task = find(taskId);
-		return task != null && cancel(task, "was cancelled before it started", false);
+		if (task != null) {
+			return cancel(task, "was cancelled before it started", false);
+		}
+		// not in a queue: perhaps waiting for its next attempt
+		return this.retries.waiting() > 0 && this.retries.cancel(taskId, "was cancelled while it waited to retry");
 	}
 
 	private @Nullable Task find(long taskId) {
@@ -322,6 +530,7 @@ public final class LocalTransport implements TaskTransport {
 	public void start() {
 		this.stopping = false;
 		this.terminating = false;
+		this.runner.retries(this.retries);
 		if (!this.settings.inline()) {
 			this.supervisor.startAll(this.workers);
 		}
@@ -332,7 +541,12 @@ public final class LocalTransport implements TaskTransport {
 		this.stopping = true;
 		wakeAll();
 		roomMade();
-		return this.supervisor.awaitExit(deadlineNanos);
+		boolean drained = this.supervisor.awaitExit(deadlineNanos);
+		if (drained) {
+			this.timeouts.stop();
+			this.retries.shutdown();
+		}
+		return drained;
 	}
 
 	@Override
@@ -340,7 +554,10 @@ public final class LocalTransport implements TaskTransport {
 		this.terminating = true;
 		this.stopping = true;
 		wakeAll();
-		int[] cancelled = new int[1];
+		int[] cancelled = { this.retries.cancelWaiting(reason) + cancelParked(reason) };
+		for (Worker worker : this.workers) {
+			cancelled[0] += worker.cancelRetried(reason);
+		}
 		java.util.function.Consumer<Task> sweep = (task) -> {
 			if (cancel(task, reason, true)) {
 				cancelled[0]++;
@@ -362,15 +579,24 @@ public final class LocalTransport implements TaskTransport {
 	@Override
 	public void terminate(Duration grace) {
 		this.terminating = true;
+		this.retries.cancelWaiting(STILL_QUEUED);
+		this.retries.shutdown();
+		this.timeouts.stop();
 		for (Worker worker : this.workers) {
 			Thread thread = worker.thread;
 			if (thread != null && worker.running() != null) {
 				thread.interrupt();
 			}
+			worker.interruptVirtual();
 		}
 		wakeAll();
-		this.supervisor.awaitExit(System.nanoTime() + grace.toNanos());
+		long deadline = System.nanoTime() + grace.toNanos();
+		this.supervisor.awaitExit(deadline);
 		this.supervisor.stopReplacing();
+		if (this.control.virtualThreads()) {
+			terminateVirtual(deadline, grace);
+			return;
+		}
 		for (Worker worker : this.workers) {
 			Task task = worker.running();
 			if (task == null) {
@@ -389,6 +615,27 @@ public final class LocalTransport implements TaskTransport {
 						+ ((thread != null) ? thread.getName() : "?") + "', which ignored its interrupt; the thread"
 						+ " was left behind and its late result, if any, will be dropped. It was at:"
 						+ stackOf(thread));
+			}
+		}
+	}
+
+	/** Interrupts the tasks running on virtual threads, and ends those still running after the grace. */
+	private void terminateVirtual(long deadline, Duration grace) {
+		for (Worker worker : this.workers) {
+			worker.interruptVirtual();
+		}
+		while (running() > 0 && System.nanoTime() - deadline < 0) {
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+		}
+		for (Worker worker : this.workers) {
+			for (Task task : worker.runningVirtual()) {
+				CancellationException error = new CancellationException("Task " + task.taskId() + " '"
+						+ task.taskName() + "' was still running when the task server stopped; its virtual thread was "
+						+ "interrupted and did not end within " + grace.toMillis() + "ms, so it was left behind");
+				if (this.runner.completion().finish(task, TaskStatus.CANCELLED, error, System.nanoTime(), null)) {
+					worker.countDecidedElsewhere(false);
+				}
+				worker.abandonVirtual(task);
 			}
 		}
 	}
@@ -434,16 +681,15 @@ public final class LocalTransport implements TaskTransport {
 	public int running() {
 		int running = this.callerRunning.get();
 		for (Worker worker : this.workers) {
-			if (worker.busy()) {
-				running++;
-			}
+			running += worker.runningCount();
 		}
 		return running;
 	}
 
 	@Override
 	public long queued() {
-		long queued = (this.shared != null) ? this.shared.size() : 0;
+		long queued = ((this.shared != null) ? this.shared.size() : 0) + this.retries.waiting()
+				+ parkedUnderLimits();
 		for (Worker worker : this.workers) {
 			queued += worker.queued();
 		}

@@ -4,6 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -74,10 +78,55 @@ final class Worker implements Completion.Tally {
 
 	volatile int restarts;
 
+	/**
+	 * Tasks whose backoff is over, handed back for their next attempt: added by the retry timer, taken by the owner
+	 * thread before anything queued, and never refused for want of room.
+	 */
+	private final ConcurrentLinkedQueue<Task> retried = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger retriedCount = new AtomicInteger();
+
+	/** Tasks given a place under their {@code max-concurrency}: they start without asking again. */
+	private final ConcurrentLinkedQueue<Task> granted = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * Keys whose task waits for its next attempt: later tasks of the key are set aside behind it, so that one key's
+	 * tasks still run in dispatch order. Added by whichever thread requeued the task; read, emptied and removed only
+	 * by the owner thread.
+	 */
+	private final ConcurrentHashMap<Object, KeyHold> holds = new ConcurrentHashMap<>();
+
+	/** Tasks set aside behind a hold that ended, to run before anything queued (owner thread only). */
+	private final ArrayDeque<Task> released = new ArrayDeque<>();
+
+	/** Tasks set aside behind holds, or released from them and not yet run: they count as queued. */
+	private volatile int heldCount;
+
 	/** The number of tasks after which the current thread is replaced; 0: never. */
 	private int runLimit;
 
+	/** With {@code virtual-threads}: makes a virtual thread per task; otherwise {@code null}. */
+	private final @Nullable ThreadFactory virtualThreads;
+
+	/** With virtual threads: the most tasks running at once. */
+	private final int concurrency;
+
+	/** With virtual threads: the tasks running now, each on its own thread. */
+	private final ConcurrentHashMap<Task, VirtualRun> virtualRuns = new ConcurrentHashMap<>();
+
+	private final AtomicInteger virtualRunning = new AtomicInteger();
+
+	/** With virtual threads, outcomes are decided on many threads at once: counted atomically. */
+	private final Completion.Tally virtualTally = (task) -> countDecidedElsewhere(task.isSuccess());
+
 	Worker(int id, int queueCapacity, @Nullable SharedTaskQueue<Task> shared, LocalTransport transport) {
+		this(id, queueCapacity, shared, transport, null, 1);
+	}
+
+	Worker(int id, int queueCapacity, @Nullable SharedTaskQueue<Task> shared, LocalTransport transport,
+			@Nullable ThreadFactory virtualThreads, int concurrency) {
+		this.virtualThreads = virtualThreads;
+		this.concurrency = concurrency;
 		this.id = id;
 		this.queue = new WorkerQueue<>(queueCapacity);
 		this.shared = shared;
@@ -135,6 +184,10 @@ final class Worker implements Completion.Tally {
 
 	/** The loop of one thread's shift; returns when the thread must end. */
 	void run(Thread self) {
+		if (this.virtualThreads != null) {
+			runVirtual(self);
+			return;
+		}
 		LocalTransport transport = this.transport;
 		WorkerQueue<Task> own = this.queue;
 		long lastEnd = 0;
@@ -149,8 +202,13 @@ final class Worker implements Completion.Tally {
 			Task task = take(lastEnd);
 			if (task == null) {
 				lastEnd = 0;
-				if (transport.isStopping() && isEmpty() && this.deferredCount == 0) {
-					return;
+				if (transport.isStopping() && isEmpty() && this.deferredCount == 0 && this.heldCount == 0) {
+					if (!transport.retriesWaiting() && !transport.limitsParked()) {
+						return;
+					}
+					// a retry due during the drain still runs here: wait for it without spinning
+					LockSupport.parkNanos(this, 1_000_000);
+					continue;
 				}
 				idle(own);
 				continue;
@@ -158,6 +216,7 @@ final class Worker implements Completion.Tally {
 			Counters counters = this.counters;
 			counters.running(task);
 			boolean decided = transport.runner().run(task, this);
+			transport.release(task, this);
 			if (!counters.swapRunning(task, null)) {
 				return; // left behind while stuck in the task: a successor owns the worker now
 			}
@@ -170,10 +229,162 @@ final class Worker implements Completion.Tally {
 	}
 
 	/**
+	 * The loop of a shift with virtual threads: this thread only takes tasks and starts each on a virtual thread of
+	 * its own, at most {@code worker-concurrency} at once; a keyed task holds its key while it runs, so one key's
+	 * tasks still run one at a time, in order. {@code task-max-request} does not apply: no thread runs twice.
+	 */
+	private void runVirtual(Thread self) {
+		LocalTransport transport = this.transport;
+		WorkerQueue<Task> own = this.queue;
+		ThreadFactory factory = this.virtualThreads;
+		for (;;) {
+			if (this.thread != self) {
+				return;
+			}
+			if (transport.isTerminating()) {
+				cancelDeferred(LocalTransport.STILL_QUEUED);
+				return;
+			}
+			if (this.virtualRunning.get() >= this.concurrency) {
+				awaitPlace();
+				continue;
+			}
+			Task task = take(0);
+			if (task == null) {
+				if (transport.isStopping() && isEmpty() && this.deferredCount == 0 && this.heldCount == 0) {
+					if (this.virtualRunning.get() == 0 && !transport.retriesWaiting() && !transport.limitsParked()) {
+						return;
+					}
+					LockSupport.parkNanos(this, 1_000_000);
+					continue;
+				}
+				idle(own);
+				continue;
+			}
+			Object key = task.routing().key();
+			if (key != null) {
+				hold(key, task); // later tasks of the key wait until this one ends
+			}
+			VirtualRun run = new VirtualRun(task);
+			this.virtualRuns.put(task, run);
+			this.virtualRunning.incrementAndGet();
+			try {
+				Thread thread = factory.newThread(run);
+				run.thread = thread;
+				thread.start();
+			}
+			catch (Throwable ex) {
+				run.end();
+				transport.runner().completion().finish(task, io.github.asynctask.TaskStatus.FAILED, ex,
+						System.nanoTime(), this.virtualTally);
+			}
+		}
+	}
+
+	/** Waits (parked) until a virtual thread of this worker ends. */
+	private void awaitPlace() {
+		Signals signals = this.signals;
+		signals.parked = true;
+		if (this.virtualRunning.get() < this.concurrency || this.transport.isStopping()
+				|| this.thread != Thread.currentThread()) {
+			signals.parked = false;
+			return;
+		}
+		Thread.interrupted();
+		LockSupport.park(this);
+		signals.parked = false;
+	}
+
+	/**
+	 * Leaves a virtual thread stuck in a timed-out task behind: its place frees for the next task.
+	 * @return {@code true} if it was still running
+	 */
+	boolean abandonVirtual(Task task) {
+		VirtualRun run = this.virtualRuns.get(task);
+		if (run == null || !run.end()) {
+			return false;
+		}
+		this.restarts++;
+		return true;
+	}
+
+	/** Interrupts every task running on a virtual thread (at a stop). */
+	void interruptVirtual() {
+		for (VirtualRun run : this.virtualRuns.values()) {
+			Thread thread = run.thread;
+			if (thread != null) {
+				thread.interrupt();
+			}
+		}
+	}
+
+	/** The tasks still running on virtual threads. */
+	java.util.Collection<Task> runningVirtual() {
+		return java.util.List.copyOf(this.virtualRuns.keySet());
+	}
+
+	/** One task on its own virtual thread. */
+	private final class VirtualRun implements Runnable {
+
+		final Task task;
+
+		volatile @Nullable Thread thread;
+
+		private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+		VirtualRun(Task task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run() {
+			try {
+				Worker.this.transport.runner().run(this.task, Worker.this.virtualTally);
+			}
+			finally {
+				Worker.this.transport.release(this.task, Worker.this);
+				end();
+			}
+		}
+
+		/** Frees the task's place, once (when it returns, or when it is left behind). */
+		boolean end() {
+			if (!this.ended.compareAndSet(false, true)) {
+				return false;
+			}
+			Worker.this.virtualRuns.remove(this.task, this);
+			Worker.this.virtualRunning.decrementAndGet();
+			signalIfParked();
+			return true;
+		}
+
+		@Override
+		public String toString() {
+			return Worker.this.id + "-" + this.task.taskId();
+		}
+
+	}
+
+	/**
 	 * The next task this thread may run, started; {@code null} if there is none now. Tombstones are passed (and
 	 * a cancelled task's deferred delivery made), held tasks set aside.
 	 */
 	private @Nullable Task take(long lastEnd) {
+		if (this.retriedCount.get() > 0) {
+			Task task = takeRetried(lastEnd);
+			if (task != null) {
+				return task;
+			}
+		}
+		if (!this.holds.isEmpty()) {
+			releaseEndedHolds();
+		}
+		if (this.heldCount > 0) {
+			Task task = takeReleased(lastEnd);
+			if (task != null) {
+				return task;
+			}
+		}
 		if (this.deferredCount > 0) {
 			Task task = takeDeferred(lastEnd);
 			if (task != null) {
@@ -192,6 +403,13 @@ final class Worker implements Completion.Tally {
 				return null;
 			}
 			transport.roomMade();
+			if (!this.holds.isEmpty() && setAsideBehindHold(task)) {
+				continue;
+			}
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !transport.admit(task, this)) {
+				continue; // parked until a place frees under its max-concurrency
+			}
 			Thread.interrupted(); // a task starts with its thread's interrupt status clear
 			long now = (lastEnd != 0) ? lastEnd : System.nanoTime();
 			for (;;) {
@@ -213,6 +431,130 @@ final class Worker implements Completion.Tally {
 				}
 				// released between the failed start and the check: start it now
 			}
+			if (limited) {
+				transport.release(task, this); // it did not start: its place under max-concurrency frees
+			}
+		}
+	}
+
+	private @Nullable Task takeRetried(long lastEnd) {
+		Task task;
+		while ((task = this.granted.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			Thread.interrupted();
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				return task;
+			}
+			this.transport.release(task, this);
+			this.transport.runner().completion().deliverDeferred(task);
+		}
+		while ((task = this.retried.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !this.transport.admit(task, this)) {
+				continue;
+			}
+			Thread.interrupted();
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				return task;
+			}
+			if (limited) {
+				this.transport.release(task, this);
+			}
+			this.transport.runner().completion().deliverDeferred(task);
+		}
+		return null;
+	}
+
+	private static boolean isLimited(Task task) {
+		return task.handler().executionSettings().maxConcurrency() > 0;
+	}
+
+	/** Hands over a task given a place under its {@code max-concurrency}; any thread. */
+	void grant(Task task) {
+		this.granted.add(task);
+		this.retriedCount.incrementAndGet();
+		signalIfParked();
+	}
+
+	private @Nullable Task takeReleased(long lastEnd) {
+		Task task;
+		while ((task = this.released.pollFirst()) != null) {
+			this.heldCount--;
+			if (!this.holds.isEmpty() && setAsideBehindHold(task)) {
+				continue;
+			}
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !this.transport.admit(task, this)) {
+				continue;
+			}
+			Thread.interrupted();
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				return task;
+			}
+			if (limited) {
+				this.transport.release(task, this);
+			}
+			this.transport.runner().completion().deliverDeferred(task);
+		}
+		return null;
+	}
+
+	/** Hands a task back for its next attempt; any thread. */
+	void retry(Task task) {
+		this.retried.add(task);
+		this.retriedCount.incrementAndGet();
+		signalIfParked();
+	}
+
+	/** Cancels the retries handed back but not started; any thread. */
+	int cancelRetried(String reason) {
+		int cancelled = 0;
+		Task task;
+		while ((task = this.granted.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			this.transport.release(task, this);
+			if (this.transport.runner().completion().cancel(task, reason, true)) {
+				cancelled++;
+			}
+		}
+		while ((task = this.retried.poll()) != null) {
+			this.retriedCount.decrementAndGet();
+			if (this.transport.runner().completion().cancel(task, reason, true)) {
+				cancelled++;
+			}
+		}
+		return cancelled;
+	}
+
+	/** Makes later tasks of a task's key wait behind it while it waits for its next attempt; any thread. */
+	void hold(Object key, Task holder) {
+		this.holds.putIfAbsent(key, new KeyHold(holder));
+	}
+
+	/** Sets a task aside if its key is held by another task (owner thread only). */
+	private boolean setAsideBehindHold(Task task) {
+		Object key = task.routing().key();
+		if (key == null) {
+			return false;
+		}
+		KeyHold hold = this.holds.get(key);
+		if (hold == null || hold.holder == task) {
+			return false;
+		}
+		hold.waiting.addLast(task);
+		this.heldCount++;
+		return true;
+	}
+
+	/** Releases the holds whose task ended: what waited behind them runs next, in order (owner thread only). */
+	private void releaseEndedHolds() {
+		for (Iterator<KeyHold> it = this.holds.values().iterator(); it.hasNext();) {
+			KeyHold hold = it.next();
+			if (hold.holder.isDecided()) {
+				it.remove();
+				this.released.addAll(hold.waiting);
+			}
 		}
 	}
 
@@ -224,9 +566,16 @@ final class Worker implements Completion.Tally {
 			}
 			it.remove();
 			this.deferredCount = this.deferred.size();
+			boolean limited = isLimited(task) && task.isQueued();
+			if (limited && !this.transport.admit(task, this)) {
+				continue;
+			}
 			Thread.interrupted();
 			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
 				return task;
+			}
+			if (limited) {
+				this.transport.release(task, this);
 			}
 			passed(task, task.place() == this.shared);
 		}
@@ -244,7 +593,10 @@ final class Worker implements Completion.Tally {
 		this.transport.runner().completion().deliverDeferred(task);
 	}
 
-	/** Cancels the held tasks this worker set aside (at a stop), if its thread is gone or ending. */
+	/**
+	 * Cancels the tasks this worker set aside (at a stop): held tasks of batches, tasks behind a key whose task waits
+	 * to retry, and retries handed back but not started; if its thread is gone or ending.
+	 */
 	int cancelDeferred(String reason) {
 		int cancelled = 0;
 		Task task;
@@ -254,7 +606,17 @@ final class Worker implements Completion.Tally {
 			}
 		}
 		this.deferredCount = 0;
-		return cancelled;
+		for (KeyHold hold : this.holds.values()) {
+			this.released.addAll(hold.waiting);
+		}
+		this.holds.clear();
+		while ((task = this.released.pollFirst()) != null) {
+			if (this.transport.runner().completion().cancel(task, reason, true)) {
+				cancelled++;
+			}
+		}
+		this.heldCount = 0;
+		return cancelled + cancelRetried(reason);
 	}
 
 	private boolean isEmpty() {
@@ -262,7 +624,10 @@ final class Worker implements Completion.Tally {
 	}
 
 	private boolean hasWork() {
-		if (!isEmpty()) {
+		if (!isEmpty() || this.retriedCount.get() > 0) {
+			return true;
+		}
+		if (this.heldCount > 0 && (!this.released.isEmpty() || anyHoldEnded())) {
 			return true;
 		}
 		if (this.deferredCount > 0) {
@@ -303,12 +668,26 @@ final class Worker implements Completion.Tally {
 		signals.parked = false;
 	}
 
+	private boolean anyHoldEnded() {
+		for (KeyHold hold : this.holds.values()) {
+			if (hold.holder.isDecided()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	int queued() {
-		return this.queue.size() + this.deferredCount;
+		return this.queue.size() + this.deferredCount + this.retriedCount.get() + this.heldCount;
 	}
 
 	boolean busy() {
-		return this.counters.running instanceof Task;
+		return (this.virtualThreads != null) ? this.virtualRunning.get() > 0 : this.counters.running instanceof Task;
+	}
+
+	/** Tasks this worker runs now. */
+	int runningCount() {
+		return (this.virtualThreads != null) ? this.virtualRunning.get() : busy() ? 1 : 0;
 	}
 
 	WorkerStats stats() {
@@ -447,6 +826,19 @@ final class Worker implements Completion.Tally {
 
 		long failed() {
 			return (long) FAILED.getOpaque(this);
+		}
+
+	}
+
+	/** A key whose task waits for its next attempt, and the later tasks of the key set aside behind it. */
+	private static final class KeyHold {
+
+		final Task holder;
+
+		final ArrayDeque<Task> waiting = new ArrayDeque<>();
+
+		KeyHold(Task holder) {
+			this.holder = holder;
 		}
 
 	}

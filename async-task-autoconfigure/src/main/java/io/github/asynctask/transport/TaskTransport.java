@@ -8,6 +8,7 @@ import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskInterceptor;
 
 /**
  * The one seam between dispatching a task and running it. The local transport queues tasks for this process's
@@ -87,5 +88,13 @@ public interface TaskTransport {
 
 	/** Tasks queued per worker before the when-full policy applies. */
 	int queueCapacity();
+
+	/**
+	 * The links this transport adds to every execution chain, innermost (closest to the handler, after the
+	 * application's interceptors): e.g. the local transport's timeout link, which needs its workers.
+	 */
+	default List<TaskInterceptor> interceptors() {
+		return List.of();
+	}
 
 }

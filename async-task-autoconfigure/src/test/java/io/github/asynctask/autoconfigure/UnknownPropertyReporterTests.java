@@ -114,7 +114,9 @@ class UnknownPropertyReporterTests {
 
 	@Test
 	void anyNameIsAcceptedBelowAMapPropertyAndTheFieldAfterItIsChecked(CapturedOutput output) {
+		// the task names under async-task.tasks must be those of @OnTask methods, or startup fails
 		this.runner.withClassLoader(new ExtraMetadataClassLoader())
+			.withBean(NamedTasks.class, NamedTasks::new)
 			.withPropertyValues("async-task.tasks.SendEmail.retries=3", "async-task.tasks[report.build].timeout=30s",
 					"async-task.tasks.report-build.maxConcurrency=2", "async-task.tasks.SendEmail.max-concurrency=4",
 					"async-task.labels.team.name=mail", "async-task.tasks.SendEmail.retires=3",
@@ -181,6 +183,22 @@ class UnknownPropertyReporterTests {
 		public Enumeration<URL> getResources(String name) throws IOException {
 			return UnknownPropertyReporter.METADATA_LOCATION.equals(name) ? Collections.emptyEnumeration()
 					: super.getResources(name);
+		}
+
+	}
+
+	static class NamedTasks {
+
+		@io.github.asynctask.annotation.OnTask("SendEmail")
+		void sendEmail(String address) {
+		}
+
+		@io.github.asynctask.annotation.OnTask("report.build")
+		void buildReport(Integer id) {
+		}
+
+		@io.github.asynctask.annotation.OnTask("report-build")
+		void buildOtherReport(Long id) {
 		}
 
 	}

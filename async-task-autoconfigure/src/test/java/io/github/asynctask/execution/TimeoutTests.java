@@ -1,0 +1,206 @@
+package io.github.asynctask.execution;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.asynctask.TaskContext;
+import io.github.asynctask.TaskResult;
+import io.github.asynctask.TaskServer;
+import io.github.asynctask.TaskStatus;
+import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.TaskTimeoutException;
+import io.github.asynctask.WorkerStats;
+import io.github.asynctask.annotation.OnTask;
+import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
+import io.github.asynctask.handler.TaskHandlerRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Timeouts: the attempt ends {@code TIMED_OUT} and its thread is interrupted; a handler that ignores the interrupt
+ * is abandoned after {@code timeout-grace} and its worker serves again on a fresh thread; the late result is
+ * dropped and counted; a timed-out attempt is retried while retries remain.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TimeoutTests {
+
+	static final Duration WAIT = Duration.ofSeconds(20);
+
+	static final Duration GRACE = Duration.ofMillis(300);
+
+	ApplicationContextRunner runner() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncTaskAutoConfiguration.class))
+			.withPropertyValues("async-task.task-worker-num=1", "async-task.timeout-grace=" + GRACE.toMillis() + "ms")
+			.withBean(Slow.class, Slow::new);
+	}
+
+	@Test
+	void anInterruptibleHandlerPastItsTimeoutEndsTimedOutAndIsInterrupted() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Slow slow = context.getBean(Slow.class);
+			CompletableFuture<String> future = template.submit(new Sleepy("a"));
+			assertThat(future).failsWithin(WAIT)
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withCauseInstanceOf(TaskTimeoutException.class);
+			assertThat(slow.interrupted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			// the same worker thread goes on: it let the interrupt end the handler
+			assertThat(template.<String>dispatchAndWait(new Quick("b"), WAIT)).isEqualTo("b");
+			assertThat(restarts(context)).isZero();
+		});
+	}
+
+	@Test
+	void theTimedOutResultCarriesATimeoutErrorAndOneAttempt() {
+		runner().run((context) -> {
+			TaskResult<String> result = context.getBean(TaskTemplate.class)
+				.<String>dispatchAllAndWait(List.of(new Sleepy("c")), WAIT)
+				.get(0);
+			assertThat(result.status()).isEqualTo(TaskStatus.TIMED_OUT);
+			assertThat(result.attempts()).isEqualTo(1);
+			assertThat(result.error()).isInstanceOf(TaskTimeoutException.class)
+				.hasMessageContaining("Sleepy")
+				.hasMessageContaining("200ms");
+		});
+	}
+
+	@Test
+	void aTimedOutAttemptIsRetriedWhileRetriesRemain() {
+		runner().run((context) -> {
+			Slow slow = context.getBean(Slow.class);
+			TaskResult<String> result = context.getBean(TaskTemplate.class)
+				.<String>dispatchAllAndWait(List.of(new SleepyTwice("d")), WAIT)
+				.get(0);
+			assertThat(result.status()).isEqualTo(TaskStatus.SUCCEEDED);
+			assertThat(result.value()).isEqualTo("d on attempt 2");
+			assertThat(result.attempts()).isEqualTo(2);
+			assertThat(slow.attempts).containsExactly(1, 2);
+		});
+	}
+
+	@Test
+	void aHandlerIgnoringTheInterruptIsAbandonedAndItsWorkerServesAgainOnAFreshThread(CapturedOutput output) {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Slow slow = context.getBean(Slow.class);
+			List<TaskResult<Object>> outcomes = new CopyOnWriteArrayList<>();
+			template.dispatch(new Stubborn("e"), outcomes::add);
+			assertThat(slow.stubbornStarted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			await().atMost(WAIT).until(() -> outcomes.size() == 1);
+			assertThat(outcomes.get(0).status()).isEqualTo(TaskStatus.TIMED_OUT);
+			// one worker, its thread still stuck in the handler: the next task runs on a fresh thread
+			assertThat(template.<String>dispatchAndWait(new Quick("f"), GRACE.plus(Duration.ofSeconds(10))))
+				.isEqualTo("f");
+			assertThat(slow.stubbornThread).isNotNull();
+			assertThat(slow.quickThreads).doesNotContain(slow.stubbornThread);
+			assertThat(slow.stubbornThread.isAlive()).isTrue();
+			await().atMost(WAIT).until(() -> restarts(context) == 1);
+			await().atMost(WAIT).until(() -> output.toString().contains("ignored the interrupt"));
+			assertThat(output).contains("WARN").contains("Stubborn").contains(Slow.class.getName() + ".stubborn");
+			// its late success is dropped and counted; the outcome stays TIMED_OUT
+			slow.release.countDown();
+			await().atMost(WAIT)
+				.until(() -> context.getBean(TaskHandlerRegistry.class)
+					.handler("Stubborn")
+					.counters()
+					.droppedResultsCount() == 1);
+			assertThat(template.<String>dispatchAndWait(new Quick("g"), WAIT)).isEqualTo("g");
+			assertThat(outcomes).hasSize(1);
+			assertThat(outcomes.get(0).status()).isEqualTo(TaskStatus.TIMED_OUT);
+			assertThat(slow.stubbornReturned.get()).isEqualTo(1);
+		});
+	}
+
+	private static int restarts(org.springframework.context.ApplicationContext context) {
+		return context.getBean(TaskServer.class).stats().workers().stream().mapToInt(WorkerStats::restarts).sum();
+	}
+
+	record Sleepy(String id) {
+	}
+
+	record SleepyTwice(String id) {
+	}
+
+	record Stubborn(String id) {
+	}
+
+	record Quick(String id) {
+	}
+
+	static class Slow {
+
+		final CountDownLatch interrupted = new CountDownLatch(1);
+
+		final CountDownLatch stubbornStarted = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final AtomicInteger stubbornReturned = new AtomicInteger();
+
+		final List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+		final List<Thread> quickThreads = new CopyOnWriteArrayList<>();
+
+		volatile Thread stubbornThread;
+
+		@OnTask(timeout = "200ms")
+		String sleepy(Sleepy task) {
+			try {
+				Thread.sleep(Duration.ofMinutes(1).toMillis());
+			}
+			catch (InterruptedException ex) {
+				this.interrupted.countDown();
+				Thread.currentThread().interrupt();
+			}
+			return task.id();
+		}
+
+		@OnTask(timeout = "200ms", retries = 1, backoff = "10ms")
+		String sleepyTwice(SleepyTwice task, TaskContext context) throws InterruptedException {
+			this.attempts.add(context.attempt());
+			if (context.attempt() == 1) {
+				Thread.sleep(Duration.ofMinutes(1).toMillis());
+			}
+			return task.id() + " on attempt " + context.attempt();
+		}
+
+		@OnTask(timeout = "200ms")
+		String stubborn(Stubborn task) {
+			this.stubbornThread = Thread.currentThread();
+			this.stubbornStarted.countDown();
+			while (true) {
+				try {
+					if (this.release.await(1, TimeUnit.MINUTES)) {
+						break;
+					}
+				}
+				catch (InterruptedException ex) {
+					// ignores the interrupt: plays a handler stuck in code that does not answer it
+				}
+			}
+			this.stubbornReturned.incrementAndGet();
+			return task.id();
+		}
+
+		@OnTask
+		String quick(Quick task) {
+			this.quickThreads.add(Thread.currentThread());
+			return task.id();
+		}
+
+	}
+
+}

@@ -41,4 +41,10 @@ public interface TaskResult<R> {
 	/** How long the handler ran; {@link Duration#ZERO} if it never ran. */
 	Duration runTime();
 
+	/**
+	 * The payload the task was dispatched with, so that a listener can tell which task this was (which email
+	 * failed) without the handler carrying its payload into an exception.
+	 */
+	Object payload();
+
 }

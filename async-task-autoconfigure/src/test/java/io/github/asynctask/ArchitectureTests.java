@@ -16,6 +16,7 @@ class ArchitectureTests {
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.withImportOption((location) -> !location.contains("-tests.jar")) // the suite run from its test-jar
 		.importPackages("io.github.asynctask");
 
 	@Test

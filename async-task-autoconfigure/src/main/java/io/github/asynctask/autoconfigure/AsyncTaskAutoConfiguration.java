@@ -2,22 +2,36 @@ package io.github.asynctask.autoconfigure;
 
 import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.dispatch.DefaultTaskTemplate;
+import io.github.asynctask.dispatch.TaskDispatcher;
+import io.github.asynctask.execution.Completion;
+import io.github.asynctask.execution.TaskEvents;
+import io.github.asynctask.execution.TaskIdGenerator;
+import io.github.asynctask.execution.TaskInterceptor;
+import io.github.asynctask.execution.TaskObserver;
+import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.handler.TaskHandlerMethodProcessor;
 import io.github.asynctask.handler.TaskHandlerRegistry;
-import io.github.asynctask.server.DefaultTaskTemplate;
-import io.github.asynctask.server.LocalTaskServer;
+import io.github.asynctask.server.DefaultTaskServer;
+import io.github.asynctask.server.LocalTransport;
+import io.github.asynctask.transport.TaskTransport;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for async-task: the
- * handler registry filled from {@code @OnTask}/{@code @OnFinish} methods, the in-process {@link TaskServer} and the
- * {@link TaskTemplate}.
+ * handler registry filled from {@code @OnTask}/{@code @OnFinish} methods, the task events and runner, the transport
+ * (in-process unless another {@link TaskTransport} bean exists), the {@link TaskServer} and the {@link TaskTemplate}.
+ * Any {@link TaskObserver} and {@link TaskInterceptor} beans join the events and the execution chains.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AsyncTaskProperties.class)
@@ -38,15 +52,42 @@ public final class AsyncTaskAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(TaskServer.class)
-	LocalTaskServer taskServer(AsyncTaskProperties properties) {
-		return new LocalTaskServer(properties.toSettings());
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	UnknownPropertyReporter asyncTaskUnknownPropertyReporter(Environment environment, ResourceLoader resourceLoader) {
+		return new UnknownPropertyReporter(environment, "async-task", resourceLoader.getClassLoader());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskTemplate taskTemplate(LocalTaskServer taskServer, TaskHandlerRegistry registry) {
-		return new DefaultTaskTemplate(taskServer, registry);
+	TaskEvents asyncTaskEvents(ObjectProvider<TaskObserver> observers) {
+		return new TaskEvents(observers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskRunner asyncTaskRunner(TaskEvents events) {
+		return new TaskRunner(new Completion(events));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskTransport.class)
+	LocalTransport asyncTaskTransport(AsyncTaskProperties properties, TaskRunner runner) {
+		return new LocalTransport(properties.toSettings(), runner);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean({ TaskServer.class, TaskDispatcher.class })
+	DefaultTaskServer taskServer(AsyncTaskProperties properties, TaskHandlerRegistry registry, TaskTransport transport,
+			TaskRunner runner, ObjectProvider<TaskIdGenerator> ids, ObjectProvider<TaskInterceptor> interceptors) {
+		return new DefaultTaskServer(properties.toSettings(), registry, transport, runner,
+				ids.getIfAvailable(TaskIdGenerator::sequential), interceptors.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskDispatcher.class)
+	TaskTemplate taskTemplate(TaskDispatcher dispatcher, TaskHandlerRegistry registry) {
+		return new DefaultTaskTemplate(dispatcher, registry);
 	}
 
 }

@@ -3,7 +3,7 @@ package io.github.asynctask.autoconfigure;
 import java.time.Duration;
 
 import io.github.asynctask.server.DispatchMode;
-import io.github.asynctask.server.LocalTaskServer;
+import io.github.asynctask.server.TaskServerSettings;
 import io.github.asynctask.server.WhenFull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -61,9 +61,10 @@ public class AsyncTaskProperties {
 	}
 
 	public void setTaskWorkerNum(int taskWorkerNum) {
-		Assert.isTrue(taskWorkerNum >= 1, () -> "async-task.task-worker-num must be at least 1, but was "
-				+ taskWorkerNum + ". Set it to the number of task workers to run, e.g. 4, or remove it to use one "
-				+ "per CPU.");
+		Assert.isTrue(taskWorkerNum >= 1 && taskWorkerNum <= TaskServerSettings.MAX_TASK_WORKER_NUM,
+				() -> "async-task.task-worker-num must be at least 1 and at most "
+						+ TaskServerSettings.MAX_TASK_WORKER_NUM + ", but was " + taskWorkerNum + ". Set it to the number of task workers to run, e.g. 4, or "
+						+ "remove it to use one per CPU.");
 		this.taskWorkerNum = taskWorkerNum;
 	}
 
@@ -72,8 +73,8 @@ public class AsyncTaskProperties {
 	}
 
 	public void setQueueCapacity(int queueCapacity) {
-		Assert.isTrue(queueCapacity >= 1 && queueCapacity <= LocalTaskServer.MAX_QUEUE_CAPACITY,
-				() -> "async-task.queue-capacity must be between 1 and " + LocalTaskServer.MAX_QUEUE_CAPACITY
+		Assert.isTrue(queueCapacity >= 1 && queueCapacity <= TaskServerSettings.MAX_QUEUE_CAPACITY,
+				() -> "async-task.queue-capacity must be between 1 and " + TaskServerSettings.MAX_QUEUE_CAPACITY
 						+ ", but was " + queueCapacity + ". Set the number of tasks each worker may queue, e.g. 10000.");
 		this.queueCapacity = queueCapacity;
 	}
@@ -133,8 +134,8 @@ public class AsyncTaskProperties {
 	}
 
 	/** The task server settings these properties describe. */
-	public LocalTaskServer.Settings toSettings() {
-		return new LocalTaskServer.Settings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
+	public TaskServerSettings toSettings() {
+		return new TaskServerSettings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
 				this.blockTimeout, this.taskMaxRequest, this.shutdownTimeout, this.inline, "async-task-worker-");
 	}
 

@@ -1,6 +1,7 @@
 package io.github.asynctask.handler;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,10 @@ public final class TaskHandler extends BeanMethod {
 	private final String name;
 
 	private final Class<?> payloadType;
+
+	private final TaskCounters counters = new TaskCounters();
+
+	private int index = -1;
 
 	private FinishListener[] resultListeners = NONE;
 
@@ -51,6 +56,43 @@ public final class TaskHandler extends BeanMethod {
 	/** The type of payload the method takes (primitive types boxed). */
 	public Class<?> payloadType() {
 		return this.payloadType;
+	}
+
+	/** The method's generic return type ({@code void} for a method that returns nothing). */
+	public Type resultType() {
+		return this.method.getGenericReturnType();
+	}
+
+	/** The name of the bean whose method this is. */
+	public String beanName() {
+		return this.beanName;
+	}
+
+	/** The {@code @OnTask} method. */
+	public Method method() {
+		return this.method;
+	}
+
+	/**
+	 * This handler's position in its registry, {@code 0 .. n-1}, given at registration: lets per-handler state
+	 * live in arrays instead of maps.
+	 */
+	public int index() {
+		return this.index;
+	}
+
+	void index(int index) {
+		this.index = index;
+	}
+
+	/** The counters of this task name. */
+	public TaskCounters counters() {
+		return this.counters;
+	}
+
+	/** The {@code @OnFinish} methods that apply to this task name, in order. */
+	public List<FinishListener> listeners() {
+		return this.listeners;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import io.github.asynctask.NoTaskHandlerException;
@@ -24,12 +25,12 @@ public class TaskHandlerRegistry {
 
 	private final List<FinishListener> listeners = new ArrayList<>();
 
-	private final ClassValue<Object> byPayloadType = new ClassValue<>() {
-		@Override
-		protected Object computeValue(Class<?> type) {
-			return resolve(type);
-		}
-	};
+	/**
+	 * Payload class to its handler, or to the message of the {@code NoTaskHandlerException} it gets. A plain map,
+	 * not a {@code ClassValue}: a class value would tie this registry (and its application context) to the payload
+	 * class for as long as that class lives.
+	 */
+	private final Map<Class<?>, Object> byPayloadType = new ConcurrentHashMap<>();
 
 	private volatile boolean frozen;
 
@@ -37,7 +38,10 @@ public class TaskHandlerRegistry {
 	public void register(TaskHandler handler) {
 		assertNotFrozen();
 		TaskHandler existing = this.handlers.putIfAbsent(handler.name(), handler);
-		if (existing != null) {
+		if (existing == null) {
+			handler.index(this.handlers.size() - 1);
+		}
+		else {
 			throw new TaskHandlerDefinitionException("Task name '" + handler.name() + "' is handled by two methods: "
 					+ existing + " and " + handler + ".",
 					"Give one of them another name with @OnTask(\"...\") and dispatch to it with "
@@ -74,6 +78,16 @@ public class TaskHandlerRegistry {
 		this.frozen = true;
 	}
 
+	/** The handlers, in {@link TaskHandler#index()} order. */
+	public List<TaskHandler> handlers() {
+		return List.copyOf(this.handlers.values());
+	}
+
+	/** Whether registration is over and lookups may start. */
+	public boolean isFrozen() {
+		return this.frozen;
+	}
+
 	/** The registered task names, sorted. */
 	public Set<String> taskNames() {
 		return new TreeSet<>(this.handlers.keySet());
@@ -84,6 +98,10 @@ public class TaskHandlerRegistry {
 	 * @throws NoTaskHandlerException if none has that name
 	 */
 	public TaskHandler handler(String taskName) {
+		if (!this.frozen) {
+			throw new NoTaskHandlerException("Task handlers are not registered yet: dispatch to '" + taskName
+					+ "' after the application context has refreshed.");
+		}
 		TaskHandler handler = this.handlers.get(taskName);
 		if (handler == null) {
 			throw new NoTaskHandlerException("No @OnTask method handles task '" + taskName + "'; task names are "
@@ -99,6 +117,13 @@ public class TaskHandlerRegistry {
 	 */
 	public TaskHandler handlerFor(Class<?> payloadType) {
 		Object resolved = this.byPayloadType.get(payloadType);
+		if (resolved == null) {
+			if (!this.frozen) {
+				throw new NoTaskHandlerException("Task handlers are not registered yet: dispatch after the "
+						+ "application context has refreshed.");
+			}
+			resolved = this.byPayloadType.computeIfAbsent(payloadType, this::resolve);
+		}
 		if (resolved instanceof TaskHandler handler) {
 			return handler;
 		}
@@ -106,11 +131,6 @@ public class TaskHandlerRegistry {
 	}
 
 	private Object resolve(Class<?> type) {
-		if (!this.frozen) {
-			// thrown, not returned, so that ClassValue does not cache it
-			throw new NoTaskHandlerException(
-					"Task handlers are not registered yet: dispatch after the application context has refreshed.");
-		}
 		List<TaskHandler> candidates = this.handlers.values().stream()
 			.filter((handler) -> handler.payloadType().isAssignableFrom(type))
 			.toList();

@@ -2,6 +2,7 @@ package io.github.asynctask.server;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
@@ -9,8 +10,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The queue of {@link DispatchMode#SHARED_QUEUE}: a bounded, lock-free, multi-producer multi-consumer FIFO queue
- * of exact capacity (Dmitry Vyukov's array queue). Each slot carries a sequence number that says whether it is free for the producer of a given position or
- * full for its consumer, so {@code offer} and {@code poll} are one CAS each and allocate nothing.
+ * (Dmitry Vyukov's array queue). Each slot carries a sequence number that says whether it is free for the producer
+ * of a given position or full for its consumer, so {@code offer} and {@code poll} are one CAS each and allocate
+ * nothing.
+ * <p>
+ * Capacity: as in {@link WorkerQueue}, a cancelled task is a tombstone that leaves the count at once; the ring has
+ * twice the capacity in slots so that tombstones take no room from live tasks unless more than {@code capacity} of
+ * them wait at once.
  * <p>
  * Threading: every method may be called from any thread. {@link #isEmptyOrFilling} reads the tail with volatile
  * semantics: a worker that announces it is about to park and then sees an empty queue cannot miss a producer that
@@ -35,12 +41,16 @@ final class SharedTaskQueue<E> {
 
 	private final int capacity;
 
-	/** Slots in the ring: the capacity, but at least 2 (with 1 slot "full" and "free" would look alike). */
+	/** Slots in the ring: twice the capacity, at least 2 (with 1 slot "full" and "free" would look alike). */
 	private final int slots;
 
 	private final Object[] elements;
 
 	private final AtomicLongArray sequences;
+
+	private final AtomicLong cancelled = new AtomicLong();
+
+	private final AtomicLong passed = new AtomicLong();
 
 	// head and tail on separate cache lines: producers write one, consumers the other
 	@SuppressWarnings("unused")
@@ -58,7 +68,7 @@ final class SharedTaskQueue<E> {
 
 	SharedTaskQueue(int capacity) {
 		this.capacity = capacity;
-		this.slots = Math.max(2, capacity);
+		this.slots = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L, 2L * capacity));
 		this.elements = new Object[this.slots];
 		this.sequences = new AtomicLongArray(this.slots);
 		for (int i = 0; i < this.slots; i++) {
@@ -68,32 +78,36 @@ final class SharedTaskQueue<E> {
 
 	/**
 	 * Adds an element at the tail if there is room.
-	 * @return {@code false} if the queue was full
+	 * @return its position, or {@code -1} if the queue was full
 	 */
-	boolean offer(E element) {
+	long offer(E element) {
 		long pos = this.tail;
 		for (;;) {
 			int index = (int) (pos % this.slots);
 			long seq = this.sequences.get(index);
 			long diff = seq - pos;
 			if (diff == 0) {
-				if (this.slots != this.capacity && pos - this.head >= this.capacity) {
-					return false;
+				if (pos - this.head - tombstones() >= this.capacity) {
+					return -1;
 				}
 				if (TAIL.compareAndSet(this, pos, pos + 1)) {
 					this.elements[index] = element;
 					this.sequences.lazySet(index, pos + 1);
-					return true;
+					return pos;
 				}
 				pos = this.tail;
 			}
 			else if (diff < 0) {
-				return false;
+				return -1;
 			}
 			else {
 				pos = this.tail;
 			}
 		}
+	}
+
+	private long tombstones() {
+		return Math.max(0, this.cancelled.get() - this.passed.get());
 	}
 
 	/**
@@ -125,25 +139,46 @@ final class SharedTaskQueue<E> {
 		}
 	}
 
+	/** The element at a position if it is still queued there, else {@code null}. */
+	@SuppressWarnings("unchecked")
+	@Nullable E peek(long position) {
+		int index = (int) (position % this.slots);
+		if (position < this.head || this.sequences.get(index) != position + 1) {
+			return null;
+		}
+		Object element = this.elements[index];
+		return (position >= this.head && this.sequences.get(index) == position + 1) ? (E) element : null;
+	}
+
+	/** A queued element was cancelled: it leaves the count now and stays as a tombstone until passed. */
+	void cancelled() {
+		this.cancelled.incrementAndGet();
+	}
+
+	/** A consumer took a tombstone off the queue. */
+	void passed() {
+		this.passed.incrementAndGet();
+	}
+
 	/** Whether nothing was ever enqueued past the head: no element, and none being written. */
 	boolean isEmptyOrFilling() {
 		return this.tail == this.head;
 	}
 
-	/** Elements enqueued since creation (including those being written). */
-	long enqueued() {
-		return this.tail;
-	}
-
+	/** Live elements queued now: tombstones excluded. */
 	int size() {
 		long head = this.head;
-		long size = this.tail - head;
+		long size = this.tail - head - (this.cancelled.get() - this.passed.get());
 		return (int) Math.max(0, Math.min(size, this.capacity));
 	}
 
+	int capacity() {
+		return this.capacity;
+	}
+
 	/**
-	 * Visits the elements now queued, without removing them. A position claimed but not yet published is waited
-	 * for, so that a sweep at shutdown misses no accepted task; one consumed meanwhile is skipped.
+	 * Visits the elements now queued (tombstones included), without removing them. A position claimed but not yet
+	 * published is waited for, so that a sweep at shutdown misses no accepted task; one consumed meanwhile is skipped.
 	 */
 	@SuppressWarnings("unchecked")
 	void forEachQueued(Consumer<E> action) {

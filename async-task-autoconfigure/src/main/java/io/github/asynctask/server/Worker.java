@@ -2,20 +2,31 @@ package io.github.asynctask.server;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.asynctask.WorkerStats;
+import io.github.asynctask.execution.Completion;
+import io.github.asynctask.execution.Task;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One task worker: its own queue and the thread that drains it. The counters are written only by the worker's
- * current thread (release stores, no locks) and read by anyone.
+ * One task worker: its own queue and the thread that drains it (made and replaced by the
+ * {@link WorkerSupervisor}). Only the worker's current thread polls its queue and writes its counters.
  * <p>
- * Idle protocol: a worker with nothing to do spins briefly, then yields for a while, then announces
- * {@code parked} and re-checks its queues before parking; a producer enqueues, then reads {@code parked} and
- * unparks. Both sides use sequentially consistent accesses, so a wake-up is never lost.
+ * Ownership: the running task sits in {@link #running}. The thread sets it before an attempt and takes it back with
+ * a CAS after; whoever decides a running task's outcome instead of the thread (a timeout, a stop) may take the
+ * worker from a thread stuck in that task by swapping in {@code ABANDONED_MARK}. A thread that finds its task taken has
+ * been left behind: it returns without touching the queue or the counters again, so an old thread can never run
+ * next to its successor.
+ * <p>
+ * Idle protocol: a worker with nothing to do publishes {@link #idleAt}, spins briefly, yields for a while, then
+ * announces {@code parked} and re-checks its queues before parking; a producer enqueues, then reads
+ * {@code parked} and unparks. Both sides use sequentially consistent accesses, so a wake-up is never lost.
  */
-final class Worker implements Runnable {
+final class Worker implements Completion.Tally {
 
 	/** Busy checks before yielding: catches a task that follows within a microsecond or so. */
 	private static final int SPINS = 16;
@@ -27,215 +38,386 @@ final class Worker implements Runnable {
 	 */
 	private static final int YIELDS = 64;
 
-	private static final VarHandle PARKED;
+	/** Stands in {@link #running} for a task whose thread was left behind. */
+	private static final Object ABANDONED_MARK = new Object();
 
-	private static final VarHandle DONE;
-
-
-	static {
-		try {
-			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			PARKED = lookup.findVarHandle(Worker.class, "parked", boolean.class);
-			DONE = lookup.findVarHandle(Worker.class, "done", long.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
 
 	final int id;
 
 	final WorkerQueue<Task> queue;
 
+	private final LocalTransport transport;
+
 	private final @Nullable SharedTaskQueue<Task> shared;
 
-	private final LocalTaskServer server;
+	/** Wakes this worker when a held task it set aside is released. */
+	final Runnable wakeUp = this::signalIfParked;
 
-	private final String threadName;
+	/** The thread that owns the worker now. */
+	volatile @Nullable Thread thread;
 
-	private volatile @Nullable Thread thread;
+	/** What producers read: written by the worker only when it becomes idle or parks. */
+	private final Signals signals = new Signals();
 
-	private volatile boolean parked;
+	/** Held tasks of batches not yet accepted whole, set aside in order (owner thread only). */
+	private final ArrayDeque<Task> deferred = new ArrayDeque<>();
 
-	/** Tasks taken from this worker's own queue and finished with (run, or skipped as cancelled). */
-	private long done;
+	private volatile int deferredCount;
 
-	/** Written by the worker for every task and read only by stats: kept off the lines producers read. */
+	/** Written by the owner thread for every task and read only by stats: kept off the lines producers read. */
 	private final Counters counters = new Counters();
 
-	private volatile int restarts;
+	/** Outcomes of tasks on this worker decided by others (a timeout, a stop). */
+	private final AtomicLong decidedElsewhere = new AtomicLong();
 
-	private int runsOnThisThread;
+	private final AtomicLong failedElsewhere = new AtomicLong();
 
-	Worker(int id, int queueCapacity, @Nullable SharedTaskQueue<Task> shared, LocalTaskServer server, String threadName) {
+	volatile int restarts;
+
+	/** The number of tasks after which the current thread is replaced; 0: never. */
+	private int runLimit;
+
+	Worker(int id, int queueCapacity, @Nullable SharedTaskQueue<Task> shared, LocalTransport transport) {
 		this.id = id;
 		this.queue = new WorkerQueue<>(queueCapacity);
 		this.shared = shared;
-		this.server = server;
-		this.threadName = threadName;
+		this.transport = transport;
 	}
 
-	void start() {
-		Thread thread = new Thread(this, this.threadName);
-		thread.setDaemon(true);
-		this.thread = thread;
-		thread.start();
-	}
-
-	/** Tasks queued on this worker or running on it: 0 means idle. */
-	long load() {
-		return this.queue.enqueued() - (long) DONE.getOpaque(this);
+	/** Whether the worker runs nothing and has nothing queued, as far as producers can tell cheaply. */
+	boolean isIdle() {
+		return this.signals.idleAt() == this.queue.enqueued();
 	}
 
 	/** Wakes the worker if it is parked; {@code true} if it was. */
 	boolean signalIfParked() {
-		if (this.parked && PARKED.compareAndSet(this, true, false)) {
+		if (this.signals.unpark()) {
 			LockSupport.unpark(this.thread);
 			return true;
 		}
 		return false;
 	}
 
-	void interrupt() {
-		Thread thread = this.thread;
-		if (thread != null && this.counters.busy()) {
-			thread.interrupt();
-		}
+	/** The task running now, or {@code null}. */
+	@Nullable Task running() {
+		return (this.counters.running instanceof Task task) ? task : null;
 	}
 
+	/**
+	 * Takes the worker from the thread running {@code task}, whose outcome the caller decided: the thread, if it
+	 * ever returns from the task, finds it taken and ends.
+	 * @return {@code true} if the thread was still in the task and is now left behind
+	 */
+	boolean abandon(Task task) {
+		return this.counters.swapRunning(task, ABANDONED_MARK);
+	}
+
+	/** Counts a task this worker's thread decided, before its outcome is delivered (owner thread only). */
 	@Override
-	public void run() {
-		try {
-			loop();
-		}
-		finally {
-			if (Thread.currentThread() == this.thread) {
-				this.server.workerExited(this);
-			}
+	public void decided(Task task) {
+		this.counters.ran(task.isSuccess());
+	}
+
+	/** Counts an outcome of a task on this worker that someone else decided. */
+	void countDecidedElsewhere(boolean success) {
+		this.decidedElsewhere.incrementAndGet();
+		if (!success) {
+			this.failedElsewhere.incrementAndGet();
 		}
 	}
 
-	private void loop() {
+	/** Prepares a new thread's shift: clears what a left-behind thread held. */
+	void newShift(int runLimit) {
+		this.counters.running = null;
+		this.counters.runs = 0;
+		this.runLimit = runLimit;
+	}
+
+	/** The loop of one thread's shift; returns when the thread must end. */
+	void run(Thread self) {
+		LocalTransport transport = this.transport;
 		WorkerQueue<Task> own = this.queue;
-		LocalTaskServer server = this.server;
-		Thread self = Thread.currentThread();
+		long lastEnd = 0;
 		for (;;) {
-			if (server.isAbandoned() || this.thread != self) {
-				return; // stopped after shutdown-timeout, or replaced by a restart while stuck in a task
+			if (this.thread != self) {
+				return;
 			}
-			Task task = own.poll();
-			boolean fromOwn = task != null;
-			if (task == null && this.shared != null) {
-				task = this.shared.poll();
+			if (transport.isTerminating()) {
+				cancelDeferred(LocalTransport.STILL_QUEUED);
+				return;
 			}
+			Task task = take(lastEnd);
 			if (task == null) {
-				if (server.isStopping() && isEmpty()) {
+				lastEnd = 0;
+				if (transport.isStopping() && isEmpty() && this.deferredCount == 0) {
 					return;
 				}
-				idle();
+				idle(own);
 				continue;
 			}
 			Counters counters = this.counters;
-			counters.busy(true);
-			if (task.tryStart(this.id)) {
-				counters.ran(task.run()); // counted before delivery: a woken waiter sees it in stats()
-				server.deliver(task);
+			counters.running(task);
+			boolean decided = transport.runner().run(task, this);
+			if (!counters.swapRunning(task, null)) {
+				return; // left behind while stuck in the task: a successor owns the worker now
 			}
-			else if (task.claimCancelledDelivery()) {
-				server.deliver(task);
-			}
-			counters.busy(false);
-			if (fromOwn) {
-				DONE.setRelease(this, this.done + 1);
-			}
-			if (Thread.interrupted() && server.isAbandoned()) {
-				return;
-			}
-			server.roomMade();
-			if (server.taskMaxRequest > 0 && ++this.runsOnThisThread >= server.taskMaxRequest) {
-				replaceThread();
+			lastEnd = decided ? task.endNanos() : 0;
+			if (this.runLimit > 0 && ++counters.runs >= this.runLimit) {
+				transport.supervisor().replace(this, self);
 				return;
 			}
 		}
 	}
 
-	private void replaceThread() {
-		this.runsOnThisThread = 0;
-		this.restarts++;
-		start();
+	/**
+	 * The next task this thread may run, started; {@code null} if there is none now. Tombstones are passed (and
+	 * a cancelled task's deferred delivery made), held tasks set aside.
+	 */
+	private @Nullable Task take(long lastEnd) {
+		if (this.deferredCount > 0) {
+			Task task = takeDeferred(lastEnd);
+			if (task != null) {
+				return task;
+			}
+		}
+		LocalTransport transport = this.transport;
+		for (;;) {
+			Task task = this.queue.poll();
+			boolean fromShared = false;
+			if (task == null && this.shared != null) {
+				task = this.shared.poll();
+				fromShared = true;
+			}
+			if (task == null) {
+				return null;
+			}
+			transport.roomMade();
+			Thread.interrupted(); // a task starts with its thread's interrupt status clear
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				if (this.shared != null && !this.shared.isEmptyOrFilling()) {
+					transport.wakeAnotherThan(this); // the shared queue still holds tasks: pass the wake-up on
+				}
+				return task;
+			}
+			if (task.isHeld()) {
+				this.deferred.addLast(task);
+				this.deferredCount = this.deferred.size();
+				task.onRelease(this.wakeUp);
+				continue;
+			}
+			passed(task, fromShared);
+		}
+	}
+
+	private @Nullable Task takeDeferred(long lastEnd) {
+		for (Iterator<Task> it = this.deferred.iterator(); it.hasNext();) {
+			Task task = it.next();
+			if (task.isHeld()) {
+				continue;
+			}
+			it.remove();
+			this.deferredCount = this.deferred.size();
+			Thread.interrupted();
+			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+				return task;
+			}
+			passed(task, task.place() == this.shared);
+		}
+		return null;
+	}
+
+	/** A task that was cancelled or withdrawn while queued: it leaves the queue, its outcome (if any) delivered. */
+	private void passed(Task task, boolean fromShared) {
+		if (fromShared && this.shared != null) {
+			this.shared.passed();
+		}
+		else if (task.place() == this.queue) {
+			this.queue.passed();
+		}
+		this.transport.runner().completion().deliverDeferred(task);
+	}
+
+	/** Cancels the held tasks this worker set aside (at a stop), if its thread is gone or ending. */
+	int cancelDeferred(String reason) {
+		int cancelled = 0;
+		Task task;
+		while ((task = this.deferred.pollFirst()) != null) {
+			if (this.transport.runner().completion().cancel(task, reason, true)) {
+				cancelled++;
+			}
+		}
+		this.deferredCount = 0;
+		return cancelled;
 	}
 
 	private boolean isEmpty() {
 		return this.queue.isEmptyOrFilling() && (this.shared == null || this.shared.isEmptyOrFilling());
 	}
 
-	private void idle() {
+	private boolean hasWork() {
+		if (!isEmpty()) {
+			return true;
+		}
+		if (this.deferredCount > 0) {
+			for (Task task : this.deferred) {
+				if (!task.isHeld()) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private void idle(WorkerQueue<Task> own) {
+		Signals signals = this.signals;
+		long position = own.enqueued();
+		if (signals.idleAt() != position && own.isEmptyOrFilling()) {
+			signals.idleAt(position);
+		}
 		for (int i = 0; i < SPINS; i++) {
-			if (!isEmpty()) {
+			if (hasWork()) {
 				return;
 			}
 			Thread.onSpinWait();
 		}
 		for (int i = 0; i < YIELDS; i++) {
-			if (!isEmpty()) {
+			if (hasWork()) {
 				return;
 			}
 			Thread.yield();
 		}
-		this.parked = true;
-		if (!isEmpty() || this.server.isStopping()) {
-			this.parked = false;
+		signals.parked = true;
+		if (hasWork() || this.transport.isStopping() || this.thread != Thread.currentThread()) {
+			signals.parked = false;
 			return;
 		}
+		Thread.interrupted(); // a stray interrupt would make park return at once, for ever
 		LockSupport.park(this);
-		this.parked = false;
+		signals.parked = false;
+	}
+
+	int queued() {
+		return this.queue.size() + this.deferredCount;
+	}
+
+	boolean busy() {
+		return this.counters.running instanceof Task;
 	}
 
 	WorkerStats stats() {
-		boolean busy = this.counters.busy();
-		return new Snapshot(this.id, busy, this.queue.size(), this.counters.processed(), this.counters.failed(),
-				this.restarts);
+		boolean busy = busy();
+		long elsewhere = this.decidedElsewhere.get();
+		return new Snapshot(this.id, busy, queued(), this.counters.processed() + elsewhere,
+				this.counters.failed() + this.failedElsewhere.get(), this.restarts);
 	}
 
+	@Override
+	public String toString() {
+		return String.valueOf(this.id);
+	}
 
 	/**
-	 * The counters only the worker's thread writes (release stores, no atomics), padded onto cache lines of their
-	 * own so that writing them does not evict the lines producers read ({@code done}, {@code parked}).
+	 * Padding on both sides of a hot field group, through the class hierarchy (HotSpot lays out a superclass's
+	 * fields before a subclass's, but reorders fields within one class), so that the group has its cache lines to
+	 * itself.
 	 */
 	@SuppressWarnings("unused")
-	static final class Counters {
+	abstract static class PadLeft {
 
-		private static final VarHandle PROCESSED;
+		private long p01, p02, p03, p04, p05, p06, p07, p08;
 
-		private static final VarHandle FAILED;
+	}
 
-		private static final VarHandle BUSY;
+	@SuppressWarnings("unused")
+	abstract static class SignalsFields extends PadLeft {
+
+		volatile boolean parked;
+
+		/**
+		 * The queue position at which the worker last found itself idle: while {@code idleAt == queue.enqueued()}
+		 * it runs nothing and has nothing queued. Written only when the worker becomes idle, so dispatchers read a
+		 * line that changes once per idle period, not once per task.
+		 */
+		volatile long idleAt;
+
+	}
+
+	/** The fields producers read on every dispatch; the worker writes them only when it becomes idle or parks. */
+	@SuppressWarnings("unused")
+	static final class Signals extends SignalsFields {
+
+		private static final VarHandle PARKED;
+
+		private static final VarHandle IDLE_AT;
 
 		static {
 			try {
 				MethodHandles.Lookup lookup = MethodHandles.lookup();
-				PROCESSED = lookup.findVarHandle(Counters.class, "processed", long.class);
-				FAILED = lookup.findVarHandle(Counters.class, "failed", long.class);
-				BUSY = lookup.findVarHandle(Counters.class, "busy", boolean.class);
+				PARKED = lookup.findVarHandle(SignalsFields.class, "parked", boolean.class);
+				IDLE_AT = lookup.findVarHandle(SignalsFields.class, "idleAt", long.class);
 			}
 			catch (ReflectiveOperationException ex) {
 				throw new ExceptionInInitializerError(ex);
 			}
 		}
 
-		private long p01, p02, p03, p04, p05, p06, p07, p08;
-
-		private long processed;
-
-		private long failed;
-
-		private boolean busy;
-
 		private long p11, p12, p13, p14, p15, p16, p17, p18;
 
-		void busy(boolean busy) {
-			BUSY.setRelease(this, busy);
+		boolean unpark() {
+			return this.parked && PARKED.compareAndSet(this, true, false);
 		}
+
+		long idleAt() {
+			return (long) IDLE_AT.getOpaque(this);
+		}
+
+		void idleAt(long position) {
+			IDLE_AT.setRelease(this, position);
+		}
+
+	}
+
+	@SuppressWarnings("unused")
+	abstract static class CountersFields extends PadLeft {
+
+		long processed;
+
+		long failed;
+
+		/** The task running now, {@code ABANDONED_MARK} if its thread was left behind, or {@code null}. */
+		volatile @Nullable Object running;
+
+		/** Tasks run by the current thread, for {@code task-max-request}. */
+		int runs;
+
+	}
+
+	/**
+	 * What the owner thread writes for every task (release stores, no atomics but the running-task handshake),
+	 * read only by stats and the supervisor: kept off the lines producers read.
+	 */
+	@SuppressWarnings("unused")
+	static final class Counters extends CountersFields {
+
+		private static final VarHandle PROCESSED;
+
+		private static final VarHandle FAILED;
+
+		private static final VarHandle RUNNING;
+
+		static {
+			try {
+				MethodHandles.Lookup lookup = MethodHandles.lookup();
+				PROCESSED = lookup.findVarHandle(CountersFields.class, "processed", long.class);
+				FAILED = lookup.findVarHandle(CountersFields.class, "failed", long.class);
+				RUNNING = lookup.findVarHandle(CountersFields.class, "running", Object.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		private long p11, p12, p13, p14, p15, p16, p17, p18;
 
 		void ran(boolean success) {
 			PROCESSED.setRelease(this, this.processed + 1);
@@ -244,8 +426,12 @@ final class Worker implements Runnable {
 			}
 		}
 
-		boolean busy() {
-			return (boolean) BUSY.getOpaque(this);
+		void running(Object task) {
+			RUNNING.setRelease(this, task);
+		}
+
+		boolean swapRunning(Object expected, @Nullable Object replacement) {
+			return RUNNING.compareAndSet(this, expected, replacement);
 		}
 
 		long processed() {

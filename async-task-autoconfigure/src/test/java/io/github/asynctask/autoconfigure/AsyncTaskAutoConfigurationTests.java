@@ -1,6 +1,7 @@
 package io.github.asynctask.autoconfigure;
 
-import java.io.File;
+import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,10 @@ import io.github.asynctask.annotation.OnTask;
 import io.github.asynctask.handler.TaskHandlerDefinitionException;
 import io.github.asynctask.handler.TaskHandlerMethodProcessor;
 import io.github.asynctask.handler.TaskHandlerRegistry;
-import io.github.asynctask.server.DefaultTaskTemplate;
+import io.github.asynctask.dispatch.DefaultTaskTemplate;
 import io.github.asynctask.server.DispatchMode;
-import io.github.asynctask.server.LocalTaskServer;
+import io.github.asynctask.server.DefaultTaskServer;
+import io.github.asynctask.server.TaskServerSettings;
 import io.github.asynctask.server.WhenFull;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,14 +72,14 @@ class AsyncTaskAutoConfigurationTests {
 			assertThat(context).hasNotFailed()
 				.hasSingleBean(TaskTemplate.class)
 				.hasSingleBean(TaskServer.class)
-				.hasSingleBean(LocalTaskServer.class)
+				.hasSingleBean(DefaultTaskServer.class)
 				.hasSingleBean(TaskHandlerRegistry.class)
 				.hasSingleBean(TaskHandlerMethodProcessor.class)
 				.hasSingleBean(AsyncTaskProperties.class);
-			assertThat(context.getBean(TaskServer.class)).isSameAs(context.getBean(LocalTaskServer.class));
+			assertThat(context.getBean(TaskServer.class)).isSameAs(context.getBean(DefaultTaskServer.class));
 			assertThat(context.getBean(TaskTemplate.class)).isInstanceOf(DefaultTaskTemplate.class);
 			int cpus = Runtime.getRuntime().availableProcessors();
-			LocalTaskServer server = context.getBean(LocalTaskServer.class);
+			DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 			assertThat(server.taskWorkerNum()).isEqualTo(cpus);
 			assertThat(server.stats().workers()).hasSize(cpus);
 			assertThat(server.isRunning()).isTrue();
@@ -109,7 +111,7 @@ class AsyncTaskAutoConfigurationTests {
 	void taskWorkerNumSetsTheNumberOfWorkers() {
 		this.runner.withPropertyValues("async-task.task-worker-num=3").run((context) -> {
 			assertThat(context.getBean(AsyncTaskProperties.class).getTaskWorkerNum()).isEqualTo(3);
-			LocalTaskServer server = context.getBean(LocalTaskServer.class);
+			DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 			assertThat(server.taskWorkerNum()).isEqualTo(3);
 			assertThat(server.stats().workers()).extracting(WorkerStats::id).containsExactly(0, 1, 2);
 			Seen last = context.getBean(TaskTemplate.class).onWorker(2).dispatchAndWait(new WhoAmI(), WAIT);
@@ -138,7 +140,7 @@ class AsyncTaskAutoConfigurationTests {
 						.withMessageContaining("async-task.when-full=reject")
 						.withMessageContaining("async-task.queue-capacity");
 					assertThat(template.tryDispatch(new WhoAmI())).isEmpty();
-					assertThat(context.getBean(LocalTaskServer.class).stats().queuedNum()).isEqualTo(2);
+					assertThat(context.getBean(DefaultTaskServer.class).stats().queuedNum()).isEqualTo(2);
 				}
 				finally {
 					block.release();
@@ -178,7 +180,7 @@ class AsyncTaskAutoConfigurationTests {
 				assertThat(context.getBean(AsyncTaskProperties.class).getDispatchMode())
 					.isEqualTo(DispatchMode.SHARED_QUEUE);
 				TaskTemplate template = context.getBean(TaskTemplate.class);
-				LocalTaskServer server = context.getBean(LocalTaskServer.class);
+				DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 				Block first = new Block();
 				Block second = new Block();
 				try {
@@ -257,18 +259,27 @@ class AsyncTaskAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context.getBean(AsyncTaskProperties.class).getTaskMaxRequest()).isEqualTo(2);
 				TaskTemplate template = context.getBean(TaskTemplate.class);
-				LocalTaskServer server = context.getBean(LocalTaskServer.class);
+				DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 				List<Thread> threads = new ArrayList<>();
-				for (int i = 0; i < 4; i++) {
+				for (int i = 0; i < 9; i++) {
 					Seen seen = template.dispatchAndWait(new WhoAmI(), WAIT);
 					assertThat(seen.threadName()).isEqualTo("async-task-worker-0");
 					threads.add(seen.thread());
 				}
-				assertThat(threads.get(1)).isSameAs(threads.get(0));
-				assertThat(threads.get(2)).isNotSameAs(threads.get(0));
-				assertThat(threads.get(3)).isSameAs(threads.get(2));
-				await().atMost(WAIT).until(() -> server.stats().workers().get(0).restarts() == 2);
-				assertThat(template.<Seen>dispatchAndWait(new WhoAmI(), WAIT).thread()).isNotIn(threads);
+				// each thread runs 2 tasks plus a random grace of up to 1 (half the limit), then is replaced
+				List<Integer> runs = new ArrayList<>();
+				for (int i = 0; i < threads.size(); i++) {
+					if (i == 0 || threads.get(i) != threads.get(i - 1)) {
+						assertThat(threads.subList(0, i)).as("a replaced thread never comes back")
+							.doesNotContain(threads.get(i));
+						runs.add(0);
+					}
+					runs.set(runs.size() - 1, runs.get(runs.size() - 1) + 1);
+				}
+				assertThat(runs.subList(0, runs.size() - 1)).allSatisfy((n) -> assertThat(n).isBetween(2, 3));
+				assertThat(runs).hasSizeBetween(3, 5);
+				int replaced = runs.size() - 1;
+				await().atMost(WAIT).until(() -> server.stats().workers().get(0).restarts() >= replaced);
 			});
 	}
 
@@ -325,7 +336,7 @@ class AsyncTaskAutoConfigurationTests {
 	@Test
 	void backsOffFromAUserDefinedTaskServer() {
 		this.runner.withUserConfiguration(UserServerConfig.class).run((context) -> {
-			assertThat(context).hasSingleBean(LocalTaskServer.class).hasSingleBean(TaskServer.class)
+			assertThat(context).hasSingleBean(DefaultTaskServer.class).hasSingleBean(TaskServer.class)
 				.hasBean("myTaskServer");
 			assertThat(context.getBean(TaskServer.class).taskWorkerNum()).isEqualTo(1);
 			// the auto-configured template dispatches to the user's server
@@ -352,7 +363,7 @@ class AsyncTaskAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(rootCause(context)).hasMessageContaining("async-task.queue-capacity")
 				.hasMessageContaining("was 0")
-				.hasMessageContaining("between 1 and 1073741824");
+				.hasMessageContaining("between 1 and 536870912");
 		});
 	}
 
@@ -452,10 +463,7 @@ class AsyncTaskAutoConfigurationTests {
 
 	@Test
 	void configurationMetadataDescribesEveryPropertyAndHintsEnumValues() throws Exception {
-		File classes = new File(AsyncTaskProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-		File metadata = new File(classes, "META-INF/spring-configuration-metadata.json");
-		assertThat(metadata).exists();
-		Object json = JsonPath.parse(metadata).json();
+		Object json = JsonPath.parse(generatedMetadata().openStream()).json();
 		List<Map<String, Object>> properties = JsonPath.read(json, "$.properties[?(@.name =~ /async-task\\..*/)]");
 		List<String> expected = new ArrayList<>();
 		for (java.beans.PropertyDescriptor descriptor : new BeanWrapperImpl(AsyncTaskProperties.class)
@@ -478,6 +486,14 @@ class AsyncTaskAutoConfigurationTests {
 				"round-robin", "shared-queue");
 		assertThat(hintValues(json, "async-task.when-full")).containsExactlyInAnyOrder("block", "reject",
 				"caller-runs");
+	}
+
+	/** The metadata the processor generated next to AsyncTaskProperties: in target/classes, or in its jar. */
+	private static URL generatedMetadata() throws Exception {
+		URL classes = AsyncTaskProperties.class.getProtectionDomain().getCodeSource().getLocation();
+		String path = "META-INF/spring-configuration-metadata.json";
+		return (classes.getPath().endsWith(".jar") ? URI.create("jar:" + classes + "!/" + path)
+				: classes.toURI().resolve(path)).toURL();
 	}
 
 	private static List<String> hintValues(Object json, String name) {
@@ -583,7 +599,7 @@ class AsyncTaskAutoConfigurationTests {
 	static class UserTemplateConfig {
 
 		@Bean
-		TaskTemplate myTaskTemplate(LocalTaskServer server, TaskHandlerRegistry registry) {
+		TaskTemplate myTaskTemplate(DefaultTaskServer server, TaskHandlerRegistry registry) {
 			return new DefaultTaskTemplate(server, registry);
 		}
 
@@ -593,10 +609,11 @@ class AsyncTaskAutoConfigurationTests {
 	static class UserServerConfig {
 
 		@Bean
-		LocalTaskServer myTaskServer() {
-			LocalTaskServer.Settings defaults = LocalTaskServer.Settings.defaults();
-			return new LocalTaskServer(new LocalTaskServer.Settings(1, 100, defaults.dispatchMode(),
-					defaults.whenFull(), defaults.blockTimeout(), 0, defaults.shutdownTimeout(), false, "mine-"));
+		DefaultTaskServer myTaskServer(TaskHandlerRegistry registry) {
+			TaskServerSettings defaults = TaskServerSettings.defaults();
+			return DefaultTaskServer.local(new TaskServerSettings(1, 100, defaults.dispatchMode(),
+					defaults.whenFull(), defaults.blockTimeout(), 0, defaults.shutdownTimeout(), false, "mine-"),
+					registry);
 		}
 
 	}

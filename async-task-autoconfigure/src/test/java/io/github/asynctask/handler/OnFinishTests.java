@@ -15,7 +15,7 @@ import io.github.asynctask.WorkerStats;
 import io.github.asynctask.annotation.OnFinish;
 import io.github.asynctask.annotation.OnTask;
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
-import io.github.asynctask.server.LocalTaskServer;
+import io.github.asynctask.server.DefaultTaskServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -133,7 +133,7 @@ class OnFinishTests {
 		this.runner.withUserConfiguration(ThrowingConfig.class).run((context) -> {
 			TaskTemplate template = context.getBean(TaskTemplate.class);
 			Events events = context.getBean(Events.class);
-			LocalTaskServer server = context.getBean(LocalTaskServer.class);
+			DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 			template.dispatch(new Step(1));
 			template.dispatch(new Step(2));
 			flush(context);
@@ -156,7 +156,7 @@ class OnFinishTests {
 		this.runner.run((context) -> {
 			TaskTemplate template = context.getBean(TaskTemplate.class);
 			Events events = context.getBean(Events.class);
-			LocalTaskServer server = context.getBean(LocalTaskServer.class);
+			DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 			template.dispatch(new Fail("first"));
 			template.dispatch(new Fail("second"));
 			String after = template.dispatchAndWait(new Text("still alive"), WAIT);

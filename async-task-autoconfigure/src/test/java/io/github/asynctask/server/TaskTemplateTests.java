@@ -157,7 +157,7 @@ class TaskTemplateTests {
 	void waitTimeoutLeavesTheTaskRunningAndAFreshWaitGetsItsOwnResult() {
 		this.runner.run((context) -> {
 			TaskTemplate template = template(context);
-			LocalTaskServer server = context.getBean(LocalTaskServer.class);
+			DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 			CountDownLatch gate = new CountDownLatch(1);
 			assertThatExceptionOfType(TaskTimeoutException.class)
 				.isThrownBy(() -> template.dispatchAndWait(new Gated("late", gate), Duration.ofMillis(50)))
@@ -187,7 +187,7 @@ class TaskTemplateTests {
 	@Test
 	void dispatchAllAndWaitKeepsFinishedResultsAndTimesOutTheRestWithinOneDeadline() {
 		this.runner.run((context) -> {
-			LocalTaskServer server = context.getBean(LocalTaskServer.class);
+			DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
 			CountDownLatch gate = new CountDownLatch(1);
 			long start = System.nanoTime();
 			List<TaskResult<Object>> results = template(context).dispatchAllAndWait(
@@ -245,7 +245,7 @@ class TaskTemplateTests {
 			template.dispatch(new Gated("blocker", gate));
 			long id = template.dispatch(new Echo("cancelled"));
 			assertThat(template.cancel(id)).isTrue();
-			assertThat(context.getBean(LocalTaskServer.class).stats().completed()).isEqualTo(1);
+			assertThat(context.getBean(DefaultTaskServer.class).stats().completed()).isEqualTo(1);
 			assertThat(handlers.outcomes).isEmpty();
 			gate.countDown();
 			await().atMost(WAIT).until(() -> handlers.outcomes.size() == 2);
@@ -278,7 +278,7 @@ class TaskTemplateTests {
 			CountDownLatch gate = new CountDownLatch(1);
 			CompletableFuture<TaskResult<String>> outcome = new CompletableFuture<>();
 			long running = template.dispatch(new Gated("r", gate), outcome::complete);
-			await().atMost(WAIT).until(() -> context.getBean(LocalTaskServer.class).stats().taskingNum() == 1);
+			await().atMost(WAIT).until(() -> context.getBean(DefaultTaskServer.class).stats().taskingNum() == 1);
 			assertThat(template.cancel(running)).isFalse();
 			gate.countDown();
 			assertThat(outcome.get(10, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.SUCCEEDED);
@@ -377,7 +377,7 @@ class TaskTemplateTests {
 			assertThat(handlers.echoWorkers).containsEntry("inline", -1);
 			assertThat(template.<String>submit(new Echo("f"))).isCompletedWithValue("f");
 			assertThat(template.<String>dispatchAndWait(new Echo("w"), Duration.ZERO)).isEqualTo("w");
-			assertThat(context.getBean(LocalTaskServer.class).stats().completed()).isEqualTo(3);
+			assertThat(context.getBean(DefaultTaskServer.class).stats().completed()).isEqualTo(3);
 		});
 	}
 

@@ -51,6 +51,37 @@ class TestHandlers {
 	record Nothing() {
 	}
 
+	/** Throws an exception whose getMessage() and toString() throw too. */
+	record Nasty() {
+	}
+
+	/** Ignores interrupts until its release latch opens (at most 60s). */
+	record Stubborn(CountDownLatch started, CountDownLatch release) {
+	}
+
+	/** One numbered task whose runs are counted. */
+	record Counted(int seq) {
+	}
+
+	/** Records its thread, and whether that thread was interrupted when the task started. */
+	record Probe(String label) {
+	}
+
+	/** An exception that cannot be printed. */
+	static final class UnprintableException extends RuntimeException {
+
+		@Override
+		public String getMessage() {
+			throw new IllegalStateException("getMessage() throws");
+		}
+
+		@Override
+		public String toString() {
+			throw new IllegalStateException("toString() throws");
+		}
+
+	}
+
 	final List<String> finished = new CopyOnWriteArrayList<>();
 
 	final List<TaskResult<?>> outcomes = new CopyOnWriteArrayList<>();
@@ -74,6 +105,12 @@ class TestHandlers {
 	final Map<String, String> echoThreads = new ConcurrentHashMap<>();
 
 	final Map<String, java.time.Instant> echoDispatchedAt = new ConcurrentHashMap<>();
+
+	final Map<Integer, AtomicInteger> countedRuns = new ConcurrentHashMap<>();
+
+	final Map<String, Thread> probeThreads = new ConcurrentHashMap<>();
+
+	final Map<String, Boolean> probeInterrupted = new ConcurrentHashMap<>();
 
 	@OnTask
 	String echo(Echo echo, TaskContext ctx) {
@@ -113,6 +150,40 @@ class TestHandlers {
 	@OnTask
 	Object nothing(Nothing nothing) {
 		return null;
+	}
+
+	@OnTask
+	String nasty(Nasty nasty) {
+		throw new UnprintableException();
+	}
+
+	@OnTask
+	String stubborn(Stubborn stubborn) {
+		stubborn.started().countDown();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (System.nanoTime() < deadline) {
+			try {
+				if (stubborn.release().await(10, TimeUnit.MILLISECONDS)) {
+					return "released";
+				}
+			}
+			catch (InterruptedException ex) {
+				// plays a handler that ignores interrupts
+			}
+		}
+		return "gave up";
+	}
+
+	@OnTask
+	void counted(Counted counted) {
+		this.countedRuns.computeIfAbsent(counted.seq(), (seq) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	@OnTask
+	String probe(Probe probe) {
+		this.probeInterrupted.put(probe.label(), Thread.currentThread().isInterrupted());
+		this.probeThreads.put(probe.label(), Thread.currentThread());
+		return probe.label();
 	}
 
 	@OnFinish

@@ -21,9 +21,9 @@ class WorkerQueueTests {
 		int expected = 0;
 		for (int lap = 0; lap < 50; lap++) {
 			for (int i = 0; i < capacity; i++) {
-				assertThat(queue.offer(next++)).isTrue();
+				assertThat(queue.offer(next++)).isNotNegative();
 			}
-			assertThat(queue.offer(-1)).as("offer beyond capacity").isFalse();
+			assertThat(queue.offer(-1)).as("offer beyond capacity").isEqualTo(-1);
 			assertThat(queue.size()).isEqualTo(capacity);
 			for (int i = 0; i < capacity; i++) {
 				assertThat(queue.poll()).isEqualTo(expected++);
@@ -32,6 +32,26 @@ class WorkerQueueTests {
 			assertThat(queue.isEmptyOrFilling()).isTrue();
 			assertThat(queue.enqueued()).isEqualTo(next);
 		}
+	}
+
+	@Test
+	void aCancelledElementLeavesTheCountAndTheRoomAtOnce() {
+		WorkerQueue<Integer> queue = new WorkerQueue<>(2);
+		long first = queue.offer(1);
+		queue.offer(2);
+		assertThat(queue.offer(3)).as("full").isEqualTo(-1);
+		assertThat(queue.peek(first)).isEqualTo(1);
+		queue.cancelled(); // element 1 is now a tombstone
+		assertThat(queue.size()).isEqualTo(1);
+		assertThat(queue.offer(3)).as("the tombstone takes no room").isNotNegative();
+		assertThat(queue.size()).isEqualTo(2);
+		assertThat(queue.poll()).isEqualTo(1);
+		queue.passed();
+		assertThat(queue.size()).isEqualTo(2);
+		assertThat(queue.poll()).isEqualTo(2);
+		assertThat(queue.poll()).isEqualTo(3);
+		assertThat(queue.size()).isZero();
+		assertThat(queue.peek(first)).isNull();
 	}
 
 	@Test
@@ -56,7 +76,7 @@ class WorkerQueueTests {
 			int producer = p;
 			new Thread(() -> {
 				for (int i = 0; i < perProducer; i++) {
-					while (!queue.offer(new int[] { producer, i })) {
+					while (queue.offer(new int[] { producer, i }) < 0) {
 						Thread.onSpinWait();
 					}
 				}

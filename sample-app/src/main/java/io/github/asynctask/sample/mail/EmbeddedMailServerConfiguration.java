@@ -1,5 +1,10 @@
 package io.github.asynctask.sample.mail;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.apache.commons.logging.Log;
@@ -27,11 +32,28 @@ class EmbeddedMailServerConfiguration {
 		if (embedded.port() == 0) {
 			setup = setup.dynamicPort();
 		}
+		if (embedded.port() != 0) {
+			// GreenMail would report a busy port only as "try to set server startup timeout": say what it is.
+			checkPortFree(embedded.host(), embedded.port());
+		}
 		GreenMail greenMail = new GreenMail(setup);
 		greenMail.start();
 		logger.info("Embedded SMTP server listening on " + embedded.host() + ":" + greenMail.getSmtp().getPort()
 				+ " (set spring.mail.host to use a real one)");
 		return greenMail;
+	}
+
+	private static void checkPortFree(String host, int port) {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(host, port));
+		}
+		catch (BindException ex) {
+			throw new MailPortInUseException(host, port, ex);
+		}
+		catch (IOException ex) {
+			// Not a busy port (an unknown host, say): let GreenMail report it.
+		}
 	}
 
 	@Bean

@@ -1,15 +1,18 @@
 package io.github.asynctask.sample.newsletter;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
-import io.github.asynctask.TaskRejectedException;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.sample.mail.SendEmail;
+import jakarta.validation.Valid;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,43 +37,66 @@ class NewsletterController {
 
 	private final Newsletters newsletters;
 
-	private final int maxRecipients;
+	private final Duration retryAfter;
 
 	NewsletterController(TaskTemplate tasks, Newsletters newsletters, NewsletterProperties properties) {
 		this.tasks = tasks;
 		this.newsletters = newsletters;
-		this.maxRecipients = properties.maxRecipients();
+		this.retryAfter = properties.retryAfter();
 	}
 
 	/**
-	 * Hand one {@code SendEmail} task per recipient to the task workers and answer {@code 202 Accepted} at once:
-	 * {@code dispatch} only queues a task, it never waits for a send.
+	 * Hand one {@code SendEmail} task per recipient to the task workers and answer at once: {@code tryDispatch} only
+	 * queues a task, and never waits for room (whatever {@code async-task.when-full} says), so the request thread
+	 * is never held by a full queue.
 	 * @param request the newsletter
 	 * @param uris to build the {@code Location}
-	 * @return 202 with the newsletter's status and its {@code Location}
+	 * @return {@code 202} with the newsletter's status and its {@code Location}; {@code 503} with
+	 * {@code Retry-After} when the task queues had no room for part of it
 	 */
 	@PostMapping
-	ResponseEntity<NewsletterStatus> send(@RequestBody NewsletterRequest request, UriComponentsBuilder uris) {
-		List<String> recipients = request.validate(this.maxRecipients);
+	ResponseEntity<?> send(@Valid @RequestBody NewsletterRequest request, UriComponentsBuilder uris) {
+		List<String> recipients = request.recipientsToSend();
 		Newsletter newsletter = this.newsletters.create(request.subject(), recipients.size());
-		for (int i = 0; i < recipients.size(); i++) {
-			try {
-				this.tasks.dispatch(new SendEmail(newsletter.id(), recipients.get(i), request.subject(), request.body()));
-			}
-			catch (TaskRejectedException ex) {
-				// The task queues stayed full for longer than async-task.block-timeout: the rest is not sent.
-				int rejected = recipients.size() - i;
-				logger.warn("Newsletter " + newsletter.id() + ": " + rejected + " emails rejected: " + ex.getMessage());
-				if (newsletter.recordFailed(rejected, recipients.get(i) + " and the " + (rejected - 1) + " after it",
-						"rejected: " + ex.getMessage())) {
-					Newsletters.logDone(newsletter);
-				}
-				break;
-			}
+		int queued = 0;
+		while (queued < recipients.size() && this.tasks
+			.tryDispatch(new SendEmail(newsletter.id(), recipients.get(queued), request.subject(), request.body()))
+			.isPresent()) {
+			queued++;
 		}
 		newsletter.dispatched();
 		URI location = uris.path("/api/newsletters/{id}").buildAndExpand(newsletter.id()).toUri();
-		return ResponseEntity.accepted().location(location).body(newsletter.status());
+		if (queued == recipients.size()) {
+			return ResponseEntity.accepted().location(location).body(newsletter.status());
+		}
+		return queuesFull(newsletter, recipients, queued, location);
+	}
+
+	/**
+	 * The task queues had no room for the emails from {@code recipients[queued]} on: they are not sent (they count
+	 * as failed, so the newsletter still ends), and the client is told to send them again later.
+	 */
+	private ResponseEntity<ProblemDetail> queuesFull(Newsletter newsletter, List<String> recipients, int queued,
+			URI location) {
+		int notQueued = recipients.size() - queued;
+		long retryAfter = Math.max(1, this.retryAfter.toSeconds());
+		logger.warn("Newsletter " + newsletter.id() + ": the task queues had no room for " + notQueued + " of "
+				+ recipients.size() + " emails; answering 503");
+		if (newsletter.recordFailed(notQueued, recipients.get(queued) + " and the " + (notQueued - 1) + " after it",
+				"not queued: the task queues were full")) {
+			Newsletters.logDone(newsletter);
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"Queued " + queued + " of " + recipients.size() + " emails; the task queues had no room for the other "
+						+ notQueued + ", which were not sent. Send them again in " + retryAfter + " seconds.");
+		problem.setTitle("Task queues full");
+		problem.setProperty("queued", queued);
+		problem.setProperty("notQueued", notQueued);
+		problem.setProperty("newsletter", newsletter.status());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+			.location(location)
+			.body(problem);
 	}
 
 	/**

@@ -54,7 +54,8 @@ class NewsletterValidationTests {
 						Map.of("subject", "Hi", "body", "x", "count", 1, "recipients", List.of("a@example.test")),
 						List.of("count")),
 				arguments("a blank subject", Map.of("subject", " ", "body", "x", "count", 1), List.of("subject")),
-				arguments("no body", Map.of("subject", "Hi", "count", 1), List.of("body")));
+				arguments("no body", Map.of("subject", "Hi", "count", 1), List.of("body")),
+				arguments("no subject and no body", Map.of("count", 1), List.of("body", "subject")));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -73,20 +74,59 @@ class NewsletterValidationTests {
 		List<String> named = new ArrayList<>();
 		problem.get("errors").forEach((error) -> named.add(error.get("field").asString()));
 		assertThat(named).containsExactlyElementsOf(fields);
+		assertThat(problem.get("title").asString()).isEqualTo("Invalid newsletter");
 		assertThat(problem.get("detail").asString()).contains(fields);
 		assertThat(newsletterCount()).isEqualTo(newslettersBefore);
 	}
 
 	@Test
-	void unreadableJsonIsProblemDetail() {
+	void aValueOfTheWrongTypeNamesItsFieldLineAndColumn() {
+		JsonNode problem = postUnreadable("{\"subject\": \"Hi\", \"count\": \"many\"}");
+
+		assertThat(problem.get("title").asString()).isEqualTo("Unreadable request body");
+		assertThat(problem.get("detail").asString()).startsWith("JSON error at line 1, column 28 (field 'count'): ")
+			.contains("\"many\"");
+		assertThat(problem.get("line").asInt()).isEqualTo(1);
+		assertThat(problem.get("column").asInt()).isEqualTo(28);
+		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("count");
+	}
+
+	@Test
+	void malformedJsonSaysWhere() {
+		JsonNode problem = postUnreadable("{\n  \"subject\": \"Hi\",\n  \"body\": \"x\"\n  \"count\": 3\n}");
+
+		assertThat(problem.get("detail").asString()).startsWith("JSON error at line 4, column 3: ");
+		assertThat(problem.get("line").asInt()).isEqualTo(4);
+	}
+
+	@Test
+	void aFractionalCountIsRejectedNotTruncated() {
+		int newslettersBefore = newsletterCount();
+
+		JsonNode problem = postUnreadable("{\"subject\": \"Hi\", \"body\": \"x\", \"count\": 2.5}");
+
+		assertThat(problem.get("detail").asString()).contains("(field 'count')").contains("2.5");
+		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("count");
+		assertThat(newsletterCount()).isEqualTo(newslettersBefore);
+	}
+
+	@Test
+	void aWrongTypeInsideTheRecipientsNamesTheElement() {
+		JsonNode problem = postUnreadable("{\"subject\": \"Hi\", \"body\": \"x\", \"recipients\": [\"a@example.test\", {}]}");
+
+		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("recipients[1]");
+	}
+
+	private JsonNode postUnreadable(String json) {
 		HttpHeaders headers = new HttpHeaders();
 		headers.setContentType(MediaType.APPLICATION_JSON);
-		ResponseEntity<JsonNode> response = this.http.postForEntity("/api/newsletters",
-				new HttpEntity<>("{\"subject\": \"Hi\", \"count\": \"many\"}", headers), JsonNode.class);
+		ResponseEntity<JsonNode> response = this.http.postForEntity("/api/newsletters", new HttpEntity<>(json, headers),
+				JsonNode.class);
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(response.getBody().get("status").asInt()).isEqualTo(400);
+		return response.getBody();
 	}
 
 	private int newsletterCount() {

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.dispatch;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import io.github.asynctask.TaskCallback;
 import io.github.asynctask.TaskResult;
 import io.github.asynctask.TaskStatus;
 import io.github.asynctask.TaskTimeoutException;
+import io.github.asynctask.handler.TaskHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +21,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class Gather<R> {
 
-	private final LocalTaskServer server;
+	private final TaskDispatcher dispatcher;
+
+	private final TaskHandler[] handlers;
+
+	private final List<?> payloads;
 
 	private final AtomicReferenceArray<TaskResult<R>> results;
 
@@ -28,11 +33,13 @@ final class Gather<R> {
 
 	private final CompletableFuture<List<TaskResult<R>>> future = new CompletableFuture<>();
 
-	Gather(LocalTaskServer server, int size) {
-		this.server = server;
-		this.results = new AtomicReferenceArray<>(size);
-		this.remaining = new AtomicInteger(size);
-		if (size == 0) {
+	Gather(TaskDispatcher dispatcher, TaskHandler[] handlers, List<?> payloads) {
+		this.dispatcher = dispatcher;
+		this.handlers = handlers;
+		this.payloads = payloads;
+		this.results = new AtomicReferenceArray<>(handlers.length);
+		this.remaining = new AtomicInteger(handlers.length);
+		if (handlers.length == 0) {
 			this.future.complete(List.of());
 		}
 	}
@@ -44,7 +51,7 @@ final class Gather<R> {
 				arrived();
 			}
 			else {
-				this.server.resultDropped();
+				this.dispatcher.resultDropped(this.handlers[index]);
 			}
 		};
 	}
@@ -62,14 +69,15 @@ final class Gather<R> {
 	/**
 	 * Ends the wait: every slot still empty becomes {@code TIMED_OUT}.
 	 * @param taskIds the ids of the tasks, index-aligned
-	 * @param taskNames their task names
 	 */
-	List<TaskResult<R>> expire(long[] taskIds, String[] taskNames, Duration timeout) {
+	List<TaskResult<R>> expire(long[] taskIds, Duration timeout) {
 		for (int i = 0; i < taskIds.length; i++) {
 			if (this.results.get(i) == null) {
-				TaskTimeoutException error = new TaskTimeoutException("Task " + taskIds[i] + " '" + taskNames[i]
+				String name = this.handlers[i].name();
+				TaskTimeoutException error = new TaskTimeoutException("Task " + taskIds[i] + " '" + name
 						+ "' did not finish within the wait of " + timeout.toMillis() + "ms");
-				if (this.results.compareAndSet(i, null, new TimedOut<>(taskIds[i], taskNames[i], error))) {
+				if (this.results.compareAndSet(i, null,
+						new TimedOut<>(taskIds[i], name, error, this.payloads.get(i)))) {
 					arrived();
 				}
 			}
@@ -86,7 +94,8 @@ final class Gather<R> {
 	}
 
 	/** A task whose waiter gave up before it ended. */
-	record TimedOut<R>(long taskId, String taskName, TaskTimeoutException timeout) implements TaskResult<R> {
+	record TimedOut<R>(long taskId, String taskName, TaskTimeoutException timeout, Object payload)
+			implements TaskResult<R> {
 
 		@Override
 		public TaskStatus status() {

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.dispatch;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,55 +20,60 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * The {@link TaskTemplate} of a {@link LocalTaskServer}: resolves each payload's handler and hands the task to the
- * server with the destination of its outcome. Views ({@link #named}, {@link #onWorker}, {@link #withKey}) are new
- * immutable instances sharing the server and registry.
+ * The {@link TaskTemplate}: resolves each payload's handler and hands the task, with its routing and the
+ * destination of its outcome, to a {@link TaskDispatcher}. Views ({@link #named}, {@link #onWorker},
+ * {@link #withKey}) are new immutable instances sharing the dispatcher and registry; a {@code named} view resolves
+ * its task name at its first dispatch, so views can be made in constructors.
  */
 public final class DefaultTaskTemplate implements TaskTemplate {
 
-	private final LocalTaskServer server;
+	private final TaskDispatcher dispatcher;
 
 	private final TaskHandlerRegistry registry;
 
-	private final @Nullable TaskHandler named;
+	/** The task name of a {@code named} view, else {@code null}. */
+	private final @Nullable String name;
 
-	/** The worker every task of this view goes to, or {@code -1}. */
-	private final int worker;
+	/** The handler of {@link #name}, once resolved. */
+	private volatile @Nullable TaskHandler named;
 
-	public DefaultTaskTemplate(LocalTaskServer server, TaskHandlerRegistry registry) {
-		this(server, registry, null, -1);
+	private final Routing routing;
+
+	public DefaultTaskTemplate(TaskDispatcher dispatcher, TaskHandlerRegistry registry) {
+		this(dispatcher, registry, null, null, Routing.any());
 	}
 
-	private DefaultTaskTemplate(LocalTaskServer server, TaskHandlerRegistry registry, @Nullable TaskHandler named,
-			int worker) {
-		this.server = server;
+	private DefaultTaskTemplate(TaskDispatcher dispatcher, TaskHandlerRegistry registry, @Nullable String name,
+			@Nullable TaskHandler named, Routing routing) {
+		this.dispatcher = dispatcher;
 		this.registry = registry;
+		this.name = name;
 		this.named = named;
-		this.worker = worker;
+		this.routing = routing;
 	}
 
 	@Override
 	public long dispatch(Object payload) {
-		return this.server.dispatch(handlerFor(payload), payload, null, this.worker, false);
+		return this.dispatcher.dispatch(handlerFor(payload), payload, null, this.routing, Admission.POLICY);
 	}
 
 	@Override
 	public OptionalLong tryDispatch(Object payload) {
-		long id = this.server.dispatch(handlerFor(payload), payload, null, this.worker, true);
+		long id = this.dispatcher.dispatch(handlerFor(payload), payload, null, this.routing, Admission.TRY);
 		return (id < 0) ? OptionalLong.empty() : OptionalLong.of(id);
 	}
 
 	@Override
 	public <R> long dispatch(Object payload, TaskCallback<R> callback) {
 		Assert.notNull(callback, "callback must not be null");
-		return this.server.dispatch(handlerFor(payload), payload, callback, this.worker, false);
+		return this.dispatcher.dispatch(handlerFor(payload), payload, callback, this.routing, Admission.POLICY);
 	}
 
 	@Override
 	public <R> CompletableFuture<R> submit(Object payload) {
 		TaskHandler handler = handlerFor(payload);
-		ResultFuture<R> future = new ResultFuture<>(this.server);
-		this.server.dispatch(handler, payload, future, this.worker, false);
+		ResultFuture<R> future = new ResultFuture<>(this.dispatcher, handler);
+		this.dispatcher.dispatch(handler, payload, future, this.routing, Admission.POLICY);
 		return future;
 	}
 
@@ -76,8 +81,8 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 	public <R> R dispatchAndWait(Object payload, Duration timeout) {
 		Assert.notNull(timeout, "timeout must not be null");
 		TaskHandler handler = handlerFor(payload);
-		ResultFuture<R> future = new ResultFuture<>(this.server);
-		long id = this.server.dispatch(handler, payload, future, this.worker, false);
+		ResultFuture<R> future = new ResultFuture<>(this.dispatcher, handler);
+		long id = this.dispatcher.dispatch(handler, payload, future, this.routing, Admission.POLICY);
 		try {
 			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -88,7 +93,7 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 			if (future.completeExceptionally(timedOut)) {
 				throw timedOut;
 			}
-			return future.join();
+			return outcomeOf(future); // the outcome landed between the timeout and now
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -100,22 +105,32 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 		}
 	}
 
+	/** The value of a completed future, or the exception that stands for its outcome, unwrapped. */
+	private static <R> R outcomeOf(CompletableFuture<R> future) {
+		try {
+			return future.get();
+		}
+		catch (ExecutionException ex) {
+			throw (RuntimeException) ex.getCause();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CancellationException("Interrupted");
+		}
+	}
+
 	@Override
 	public <R> List<TaskResult<R>> dispatchAllAndWait(List<?> payloads, Duration timeout) {
 		Assert.notNull(timeout, "timeout must not be null");
 		long deadline = System.nanoTime() + timeout.toNanos();
 		TaskHandler[] handlers = handlersFor(payloads);
-		Gather<R> gather = new Gather<>(this.server, payloads.size());
-		long[] ids = dispatchAll(payloads, handlers, gather);
+		Gather<R> gather = new Gather<>(this.dispatcher, handlers, payloads);
+		long[] ids = this.dispatcher.dispatchAll(handlers, payloads, gather::slot, this.routing);
 		try {
 			return gather.future().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			String[] names = new String[handlers.length];
-			for (int i = 0; i < handlers.length; i++) {
-				names[i] = handlers[i].name();
-			}
-			return gather.expire(ids, names, timeout);
+			return gather.expire(ids, timeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -129,8 +144,8 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 	@Override
 	public <R> CompletableFuture<List<TaskResult<R>>> submitAll(List<?> payloads) {
 		TaskHandler[] handlers = handlersFor(payloads);
-		Gather<R> gather = new Gather<>(this.server, payloads.size());
-		dispatchAll(payloads, handlers, gather);
+		Gather<R> gather = new Gather<>(this.dispatcher, handlers, payloads);
+		this.dispatcher.dispatchAll(handlers, payloads, gather::slot, this.routing);
 		return gather.future();
 	}
 
@@ -143,39 +158,33 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 		return handlers;
 	}
 
-	private <R> long[] dispatchAll(List<?> payloads, TaskHandler[] handlers, Gather<R> gather) {
-		long[] ids = new long[handlers.length];
-		for (int i = 0; i < handlers.length; i++) {
-			ids[i] = this.server.dispatch(handlers[i], payloads.get(i), gather.slot(i), this.worker, false);
-		}
-		return ids;
-	}
-
 	@Override
 	public boolean cancel(long taskId) {
-		return this.server.cancel(taskId);
+		return this.dispatcher.cancel(taskId);
 	}
 
 	@Override
 	public TaskTemplate named(String taskName) {
 		Assert.hasText(taskName, "taskName must not be empty");
-		return new DefaultTaskTemplate(this.server, this.registry, this.registry.handler(taskName), this.worker);
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, taskName.trim(), null, this.routing);
 	}
 
 	@Override
 	public TaskTemplate onWorker(int workerId) {
-		int workers = this.server.taskWorkerNum();
-		if (workerId < 0 || workerId >= workers) {
-			throw new IllegalArgumentException("Worker id " + workerId + " is out of range: async-task.task-worker-num"
-					+ " is " + workers + ", so worker ids are 0.." + (workers - 1) + ".");
+		Routing routing = (workerId >= 0) ? Routing.worker(workerId) : null;
+		if (routing == null) {
+			throw new IllegalArgumentException("Worker id " + workerId + " is out of range: worker ids start at 0.");
 		}
-		return new DefaultTaskTemplate(this.server, this.registry, this.named, workerId);
+		this.dispatcher.validate(routing);
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, routing);
 	}
 
 	@Override
 	public TaskTemplate withKey(Object key) {
 		Assert.notNull(key, "key must not be null");
-		return new DefaultTaskTemplate(this.server, this.registry, this.named, this.server.workerFor(key));
+		Routing routing = Routing.key(key);
+		this.dispatcher.validate(routing);
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, routing);
 	}
 
 	private TaskHandler handlerFor(@Nullable Object payload) {
@@ -183,9 +192,13 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 			throw new IllegalArgumentException("payload must not be null: a task needs a payload for its @OnTask "
 					+ "method.");
 		}
+		if (this.name == null) {
+			return this.registry.handlerFor(payload.getClass());
+		}
 		TaskHandler named = this.named;
 		if (named == null) {
-			return this.registry.handlerFor(payload.getClass());
+			named = this.registry.handler(this.name); // NoTaskHandlerException listing the names if unknown
+			this.named = named;
 		}
 		if (!named.payloadType().isInstance(payload)) {
 			throw new IllegalArgumentException("Task '" + named.name() + "' takes a " + named.payloadType().getName()
@@ -198,8 +211,8 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 
 	@Override
 	public String toString() {
-		return "TaskTemplate" + ((this.named != null) ? "[named=" + this.named.name() + "]" : "")
-				+ ((this.worker >= 0) ? "[worker=" + this.worker + "]" : "");
+		return "TaskTemplate" + ((this.name != null) ? "[named=" + this.name + "]" : "")
+				+ (this.routing.isAny() ? "" : "[" + this.routing + "]");
 	}
 
 }

@@ -1,0 +1,120 @@
+package io.github.asynctask.execution;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.asynctask.handler.TaskHandler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The interceptors of one handler, chosen once at start; each gets an attribute slot in the task (its index in the
+ * chain). With no link, {@link #invoke} calls the handler's pre-bound method handle directly and {@link #deliver}
+ * runs the delivery directly: no allocation, no loop.
+ * <p>
+ * Threading: immutable; every method may be called from any thread.
+ */
+public final class ExecutionChain {
+
+	private static final TaskInterceptor[] NONE = {};
+
+	private final TaskHandler handler;
+
+	private final TaskInterceptor[] links;
+
+	private final boolean dispatchHooks;
+
+	private final boolean deliveryHooks;
+
+	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links) {
+		this.handler = handler;
+		this.links = links;
+		this.dispatchHooks = links.length > 0;
+		this.deliveryHooks = links.length > 0;
+	}
+
+	/** The chain of a handler: the interceptors that apply to it, in the given order. */
+	public static ExecutionChain of(TaskHandler handler, List<? extends TaskInterceptor> interceptors) {
+		List<TaskInterceptor> links = new ArrayList<>();
+		for (TaskInterceptor interceptor : interceptors) {
+			if (interceptor.appliesTo(handler)) {
+				links.add(interceptor);
+			}
+		}
+		return new ExecutionChain(handler, links.toArray(NONE));
+	}
+
+	/** One chain per handler, indexed by {@link TaskHandler#index()}. */
+	public static ExecutionChain[] of(List<TaskHandler> handlers, List<? extends TaskInterceptor> interceptors) {
+		ExecutionChain[] chains = new ExecutionChain[handlers.size()];
+		for (TaskHandler handler : handlers) {
+			chains[handler.index()] = of(handler, interceptors);
+		}
+		return chains;
+	}
+
+	public TaskHandler handler() {
+		return this.handler;
+	}
+
+	/** Whether the handler is called without any link. */
+	public boolean isDirect() {
+		return this.links.length == 0;
+	}
+
+	/** Runs every link's {@link TaskInterceptor#onDispatch}, on the dispatching thread. */
+	public void onDispatch(Task task) {
+		if (this.dispatchHooks) {
+			TaskInterceptor[] links = this.links;
+			for (int i = 0; i < links.length; i++) {
+				links[i].onDispatch(task, i);
+			}
+		}
+	}
+
+	/** Runs one attempt through the links to the handler method, on the calling thread. */
+	public @Nullable Object invoke(Task task) throws Throwable {
+		if (this.links.length == 0) {
+			return this.handler.invoke(task.payload(), task);
+		}
+		return new Invocation(task).proceed();
+	}
+
+	/** Runs the delivery through every link's {@link TaskInterceptor#aroundDelivery}. */
+	public void deliver(Task task, Runnable delivery) {
+		if (!this.deliveryHooks) {
+			delivery.run();
+			return;
+		}
+		deliver(task, delivery, 0);
+	}
+
+	private void deliver(Task task, Runnable delivery, int index) {
+		if (index == this.links.length) {
+			delivery.run();
+			return;
+		}
+		this.links[index].aroundDelivery(task, index, () -> deliver(task, delivery, index + 1));
+	}
+
+	private final class Invocation implements TaskInvocation {
+
+		private final Task task;
+
+		private int next;
+
+		Invocation(Task task) {
+			this.task = task;
+		}
+
+		@Override
+		public @Nullable Object proceed() throws Throwable {
+			int index = this.next++;
+			if (index == ExecutionChain.this.links.length) {
+				return ExecutionChain.this.handler.invoke(this.task.payload(), this.task);
+			}
+			return ExecutionChain.this.links[index].aroundInvoke(this.task, index, this);
+		}
+
+	}
+
+}

@@ -1,0 +1,397 @@
+package io.github.asynctask.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import io.github.asynctask.TaskCallback;
+import io.github.asynctask.TaskRejectedException;
+import io.github.asynctask.TaskServer;
+import io.github.asynctask.TaskServerStats;
+import io.github.asynctask.TaskStatus;
+import io.github.asynctask.WorkerStats;
+import io.github.asynctask.dispatch.Admission;
+import io.github.asynctask.dispatch.Routing;
+import io.github.asynctask.dispatch.TaskDispatcher;
+import io.github.asynctask.execution.Completion;
+import io.github.asynctask.execution.ExecutionChain;
+import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskEvents;
+import io.github.asynctask.execution.TaskIdGenerator;
+import io.github.asynctask.execution.TaskInterceptor;
+import io.github.asynctask.execution.TaskRunner;
+import io.github.asynctask.handler.TaskCounters;
+import io.github.asynctask.handler.TaskHandler;
+import io.github.asynctask.handler.TaskHandlerRegistry;
+import io.github.asynctask.transport.TaskTransport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The task server: lifecycle plus composition. It turns each dispatch into a {@link Task} (id, dispatch hooks of
+ * the handler's execution chain, counters) and hands it to its {@link TaskTransport}; tasks run through the
+ * {@link TaskRunner} and end through {@link Completion}, whatever the transport.
+ * <p>
+ * Lifecycle: started after every handler is registered (it builds the execution chains then); on stop it refuses new
+ * tasks, lets queued and running ones finish within {@code shutdown-timeout}, then ends what is still queued
+ * {@code CANCELLED} and interrupts what still runs. It stops after the web server, so requests in flight can still
+ * dispatch. No lock of the server is held while user code runs.
+ * <p>
+ * Threading: dispatch, cancel and stats may be called from any thread; start and stop by the lifecycle.
+ */
+public final class DefaultTaskServer implements TaskServer, TaskDispatcher, SmartLifecycle {
+
+	/** Stops after the web server's graceful shutdown and its stop (phases {@code DEFAULT_PHASE - 1024/2048}). */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Log logger = LogFactory.getLog(DefaultTaskServer.class);
+
+	/** How long a stop waits for interrupted tasks to end after the shutdown timeout. */
+	private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
+
+	private static final int NEW = 0;
+
+	private static final int RUNNING = 1;
+
+	private static final int STOPPING = 2;
+
+	private static final int TERMINATED = 3;
+
+	private final TaskServerSettings settings;
+
+	private final TaskHandlerRegistry registry;
+
+	private final TaskTransport transport;
+
+	private final TaskRunner runner;
+
+	private final TaskEvents events;
+
+	private final TaskIdGenerator ids;
+
+	private final List<? extends TaskInterceptor> interceptors;
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile int state = NEW;
+
+	private volatile ExecutionChain[] chains = new ExecutionChain[0];
+
+	private volatile List<TaskHandler> handlers = List.of();
+
+	public DefaultTaskServer(TaskServerSettings settings, TaskHandlerRegistry registry, TaskTransport transport,
+			TaskRunner runner, TaskIdGenerator ids, List<? extends TaskInterceptor> interceptors) {
+		this.settings = settings;
+		this.registry = registry;
+		this.transport = transport;
+		this.runner = runner;
+		this.events = runner.completion().events();
+		this.ids = ids;
+		this.interceptors = List.copyOf(interceptors);
+	}
+
+	/** An in-process server with no observer and no interceptor. */
+	public static DefaultTaskServer local(TaskServerSettings settings, TaskHandlerRegistry registry) {
+		TaskRunner runner = new TaskRunner(new Completion(TaskEvents.countersOnly()));
+		return new DefaultTaskServer(settings, registry, new LocalTransport(settings, runner), runner,
+				TaskIdGenerator.sequential(), List.of());
+	}
+
+	public TaskServerSettings settings() {
+		return this.settings;
+	}
+
+	public TaskTransport transport() {
+		return this.transport;
+	}
+
+	public TaskHandlerRegistry registry() {
+		return this.registry;
+	}
+
+	@Override
+	public int taskWorkerNum() {
+		return this.transport.taskWorkerNum();
+	}
+
+	// Dispatch
+
+	@Override
+	public long dispatch(TaskHandler handler, Object payload, TaskCallback<?> callback, Routing routing,
+			Admission admission) {
+		if (this.state != RUNNING) {
+			this.events.rejected(handler, notRunningMessage());
+			throw notRunning(handler);
+		}
+		Task task = new Task(this.ids.next(), handler, payload, callback, routing, false);
+		this.chains[handler.index()].onDispatch(task);
+		this.events.dispatching(task);
+		if (this.settings.inline()) {
+			this.events.accepted(task);
+			task.tryStart(-1, System.nanoTime());
+			this.runner.run(task, null);
+			return task.taskId();
+		}
+		boolean accepted;
+		try {
+			accepted = this.transport.send(task, admission);
+		}
+		catch (RuntimeException ex) {
+			this.events.rejected(task, String.valueOf(ex.getMessage()));
+			throw ex;
+		}
+		if (!accepted) {
+			this.events.rejected(task, "no room for tryDispatch");
+			return -1;
+		}
+		if (this.state != RUNNING) {
+			// raced with stop(): the task may sit in a queue no worker drains any more; take it back if it did not
+			// start
+			this.transport.withdraw(task);
+			if (task.isWithdrawn()) {
+				this.events.rejected(task, notRunningMessage());
+				throw notRunning(handler);
+			}
+		}
+		this.events.accepted(task);
+		return task.taskId();
+	}
+
+	@Override
+	public long[] dispatchAll(TaskHandler[] handlers, List<?> payloads,
+			IntFunction<? extends TaskCallback<?>> callbacks, Routing routing) {
+		int n = handlers.length;
+		long[] ids = new long[n];
+		if (n == 0) {
+			return ids;
+		}
+		if (this.state != RUNNING) {
+			this.events.rejected(handlers[0], notRunningMessage());
+			throw notRunning(handlers[0]);
+		}
+		Task[] tasks = new Task[n];
+		boolean hold = n > 1 && !this.settings.inline();
+		for (int i = 0; i < n; i++) {
+			Task task = new Task(this.ids.next(), handlers[i], payloads.get(i), callbacks.apply(i), routing, hold);
+			this.chains[handlers[i].index()].onDispatch(task);
+			tasks[i] = task;
+			ids[i] = task.taskId();
+		}
+		if (this.settings.inline()) {
+			for (Task task : tasks) {
+				this.events.dispatching(task);
+				this.events.accepted(task);
+				task.tryStart(-1, System.nanoTime());
+				this.runner.run(task, null);
+			}
+			return ids;
+		}
+		int queued = 0;
+		int tried = 0;
+		RuntimeException refusal = null;
+		for (Task task : tasks) {
+			tried++;
+			this.events.dispatching(task);
+			try {
+				this.transport.send(task, Admission.POLICY);
+			}
+			catch (RuntimeException ex) {
+				refusal = ex;
+				task.tryWithdraw(); // it never reached a queue
+				this.events.rejected(task, String.valueOf(ex.getMessage()));
+				break;
+			}
+			queued++;
+			if (this.state != RUNNING) {
+				refusal = notRunning(handlers[0]);
+				break;
+			}
+		}
+		if (refusal != null) {
+			// a batch is accepted whole or not at all: its queued tasks are still held, so none of them ran
+			for (int i = 0; i < queued; i++) {
+				this.transport.withdraw(tasks[i]);
+				this.events.rejected(tasks[i], "its batch was refused");
+			}
+			for (int i = tried; i < n; i++) {
+				this.events.rejected(handlers[i], "its batch was refused");
+			}
+			throw batchRefused(refusal, n, queued);
+		}
+		for (Task task : tasks) {
+			task.release();
+			this.events.accepted(task);
+		}
+		return ids;
+	}
+
+	private static RuntimeException batchRefused(RuntimeException ex, int size, int queued) {
+		if (!(ex instanceof TaskRejectedException)) {
+			return ex;
+		}
+		TaskRejectedException refused = new TaskRejectedException(ex.getMessage() + " The batch of " + size
+				+ " tasks was refused whole: the " + queued + " already queued were taken back and will not run.");
+		refused.initCause(ex);
+		return refused;
+	}
+
+	/** The refusal of a server that is not running; the caller counts it. */
+	private TaskRejectedException notRunning(TaskHandler handler) {
+		return new TaskRejectedException("Task '" + handler.name() + "' rejected: " + notRunningMessage());
+	}
+
+	private String notRunningMessage() {
+		return (this.state == NEW) ? "the task server has not started yet; dispatch once the application "
+				+ "context has been refreshed (e.g. from an ApplicationRunner), not while beans are created."
+				: "the task server is stopped and accepts no new tasks.";
+	}
+
+	@Override
+	public boolean cancel(long taskId) {
+		return this.transport.cancel(taskId);
+	}
+
+	@Override
+	public void validate(Routing routing) {
+		this.transport.validate(routing);
+	}
+
+	@Override
+	public void resultDropped(TaskHandler handler) {
+		this.events.resultDropped(handler);
+	}
+
+	// Lifecycle
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state == RUNNING) {
+				return;
+			}
+			// also a restart after stop(), e.g. when the test context cache resumes a paused context
+			this.handlers = this.registry.handlers();
+			ExecutionChain[] chains = ExecutionChain.of(this.handlers, this.interceptors);
+			this.chains = chains;
+			this.runner.chains(chains);
+			this.transport.start();
+			this.state = RUNNING;
+		}
+		if (logger.isInfoEnabled()) {
+			logger.info("Task server started: " + describe());
+		}
+	}
+
+	private String describe() {
+		TaskServerSettings settings = this.settings;
+		int workers = this.transport.taskWorkerNum();
+		return workers + " task worker" + ((workers != 1) ? "s" : "") + " ("
+				+ settings.threadNamePrefix() + "0.." + (workers - 1) + "), dispatch-mode "
+				+ kebab(settings.dispatchMode()) + ", queue capacity " + this.transport.queueCapacity()
+				+ " per worker, when-full " + kebab(settings.whenFull()) + ", transport "
+				+ this.transport.name() + (settings.inline() ? ", inline (every task runs on its caller)" : "")
+				+ ", " + this.registry.taskNames().size() + " task handler(s) " + this.registry.taskNames();
+	}
+
+	private static String kebab(Enum<?> value) {
+		return value.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != RUNNING) {
+				return;
+			}
+			this.state = STOPPING;
+		}
+		// deliveries below run user code: never under the lifecycle monitor
+		Duration timeout = this.settings.shutdownTimeout();
+		long start = System.nanoTime();
+		long queued = this.transport.queued();
+		int running = this.transport.running();
+		if (queued + running > 0) {
+			logger.info("Task server stopping: draining " + queued + " queued and " + running + " running task(s) "
+					+ "for at most " + timeout.toMillis() + "ms (async-task.shutdown-timeout)");
+		}
+		boolean drained = this.transport.drain(start + timeout.toNanos() / 2);
+		if (!drained) {
+			logger.warn("Task server still draining after half of async-task.shutdown-timeout ("
+					+ timeout.toMillis() / 2 + "ms): " + this.transport.queued() + " queued and "
+					+ this.transport.running() + " running task(s) left");
+			drained = this.transport.drain(start + timeout.toNanos());
+		}
+		if (!drained) {
+			int cancelled = this.transport.cancelQueued(LocalTransport.STILL_QUEUED);
+			this.transport.terminate(INTERRUPT_GRACE);
+			logger.warn("Task server stopped after async-task.shutdown-timeout (" + timeout.toMillis() + "ms): "
+					+ cancelled + " queued task(s) ended CANCELLED, running ones were interrupted.");
+		}
+		synchronized (this.lifecycleMonitor) {
+			this.state = TERMINATED;
+		}
+	}
+
+	/** Whether the server is stopping: refusing new tasks while it drains the accepted ones. */
+	public boolean isDraining() {
+		return this.state == STOPPING;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.state == RUNNING;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	// Stats
+
+	@Override
+	public TaskServerStats stats() {
+		List<WorkerStats> workers = this.transport.workers();
+		long dispatched = 0;
+		long completed = 0;
+		long succeeded = 0;
+		for (TaskHandler handler : this.handlers) {
+			TaskCounters counters = handler.counters();
+			dispatched += counters.dispatchedCount();
+			completed += counters.completedCount();
+			succeeded += counters.completedCount(TaskStatus.SUCCEEDED);
+		}
+		return new Stats(dispatched, completed, completed - succeeded, this.transport.running(),
+				this.transport.idleWorkers(), this.transport.queued(), workers);
+	}
+
+	/** Tasks refused at dispatch since start, over every task name. */
+	public long rejected() {
+		return sum(TaskCounters::rejectedCount);
+	}
+
+	/** Results that arrived after their waiter gave up (or after the outcome was decided otherwise). */
+	public long droppedResults() {
+		return sum(TaskCounters::droppedResultsCount);
+	}
+
+	/** Exceptions thrown by {@code @OnFinish} methods and callbacks since start. */
+	public long listenerErrors() {
+		return sum(TaskCounters::listenerErrorsCount);
+	}
+
+	private long sum(java.util.function.ToLongFunction<TaskCounters> counter) {
+		long sum = 0;
+		for (TaskHandler handler : this.handlers) {
+			sum += counter.applyAsLong(handler.counters());
+		}
+		return sum;
+	}
+
+	record Stats(long dispatched, long completed, long failed, int taskingNum, int idleWorkerNum, long queuedNum,
+			List<WorkerStats> workers) implements TaskServerStats {
+	}
+
+}

@@ -1,0 +1,65 @@
+package io.github.asynctask.server;
+
+import io.github.asynctask.execution.Task;
+
+/**
+ * {@link DispatchMode#IDLE_FIRST}: the last worker chosen while it is idle, else the next idle one, else the least
+ * loaded one, ties going away from the last chosen (it got a task most recently). Staying with an idle worker keeps
+ * a stream of short tasks on one awake thread (no wake-ups, warm caches), while a burst of slow tasks still spreads
+ * evenly. Whether a worker is idle is read from a flag it writes only when it becomes idle; a dispatch writes
+ * nothing the worker owns.
+ */
+final class IdleFirstWorkerSelector implements WorkerSelector {
+
+	/** The last worker chosen: a racy hint is fine, it only orders the search. */
+	private int cursor;
+
+	@Override
+	public boolean offer(Task task, LocalTransport transport) {
+		Worker[] workers = transport.workerArray();
+		int n = workers.length;
+		int chosen = choose(workers);
+		for (int i = 0; i < n; i++) {
+			int index = chosen + i;
+			if (transport.offerTo(workers[(index < n) ? index : index - n], task)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private int choose(Worker[] workers) {
+		int n = workers.length;
+		int start = this.cursor;
+		if (workers[start].isIdle()) {
+			return start;
+		}
+		for (int i = 1; i < n; i++) {
+			int index = start + i;
+			if (index >= n) {
+				index -= n;
+			}
+			if (workers[index].isIdle()) {
+				this.cursor = index;
+				return index;
+			}
+		}
+		// nobody idle: the shortest queue, as far as producers can tell without reading the workers' positions
+		int best = start;
+		long bestLoad = workers[start].queue.loadEstimate();
+		for (int i = 1; i < n; i++) {
+			int index = start + i;
+			if (index >= n) {
+				index -= n;
+			}
+			long load = workers[index].queue.loadEstimate();
+			if (load < bestLoad || (load == bestLoad && best == start)) {
+				bestLoad = load;
+				best = index;
+			}
+		}
+		this.cursor = best;
+		return best;
+	}
+
+}

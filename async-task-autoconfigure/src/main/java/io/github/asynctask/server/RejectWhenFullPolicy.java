@@ -1,0 +1,15 @@
+package io.github.asynctask.server;
+
+import io.github.asynctask.execution.Task;
+
+/** {@link WhenFull#REJECT}: refuse at once. */
+final class RejectWhenFullPolicy implements WhenFullPolicy {
+
+	@Override
+	public boolean onFull(Task task, LocalTransport transport) {
+		throw transport.rejection(task, transport.fullMessage(task) + " (async-task.when-full=reject). Raise "
+				+ "async-task.queue-capacity or async-task.task-worker-num, or set async-task.when-full to block "
+				+ "or caller-runs.");
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.github.asynctask.server;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.asynctask.execution.Task;
+
+/**
+ * {@link DispatchMode#ROUND_ROBIN}: each task to the next worker in turn (the one after it if that queue is full).
+ */
+final class RoundRobinWorkerSelector implements WorkerSelector {
+
+	private final AtomicInteger next = new AtomicInteger();
+
+	@Override
+	public boolean offer(Task task, LocalTransport transport) {
+		Worker[] workers = transport.workerArray();
+		int n = workers.length;
+		int start = Math.floorMod(this.next.getAndIncrement(), n);
+		for (int i = 0; i < n; i++) {
+			int index = start + i;
+			if (transport.offerTo(workers[(index < n) ? index : index - n], task)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

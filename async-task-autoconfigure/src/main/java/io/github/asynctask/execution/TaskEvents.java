@@ -55,6 +55,22 @@ public final class TaskEvents {
 	public void rejected(Task task, String reason) {
 		task.handler().counters().undispatched();
 		rejected(task.handler(), reason);
+		notSent(task, reason);
+	}
+
+	/**
+	 * A task whose interceptors saw its dispatch never reached the transport (its batch was refused before it):
+	 * not counted, only heard, so that what an interceptor started for it ends.
+	 */
+	public void notSent(Task task, String reason) {
+		for (TaskObserver observer : this.observers) {
+			try {
+				observer.rejected(task, reason);
+			}
+			catch (Throwable ex) {
+				observerFailed(observer, ex);
+			}
+		}
 	}
 
 	/** A dispatch was refused before any task existed. */

@@ -20,6 +20,13 @@ public interface TaskObserver {
 	default void rejected(TaskHandler handler, String reason) {
 	}
 
+	/**
+	 * A task that exists (its interceptors' {@code onDispatch} ran) was refused or never reached the transport:
+	 * it has no outcome. Heard after {@link #rejected(TaskHandler, String)} for a refusal that counts.
+	 */
+	default void rejected(Task task, String reason) {
+	}
+
 	/** An attempt of a task starts, on the thread that runs it. */
 	default void started(Task task) {
 	}

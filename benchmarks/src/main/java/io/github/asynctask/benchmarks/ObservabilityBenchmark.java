@@ -7,7 +7,10 @@ import io.github.asynctask.benchmarks.Scenario.Goal;
 import io.github.asynctask.benchmarks.support.AsyncTaskState;
 import io.github.asynctask.benchmarks.support.Batch;
 import io.github.asynctask.benchmarks.support.Noop;
+import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskObserver;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -66,6 +69,15 @@ public class ObservabilityBenchmark {
 	/** The meters, bound to a {@link SimpleMeterRegistry}. */
 	@Benchmark
 	public Batch asyncTaskMetersOn(MetersOnState state) {
+		return dispatchBatch(state.system.template());
+	}
+
+	/**
+	 * Not a configuration of async-task: the meters plus what {@code Timer}s instead of function timers would cost,
+	 * two {@code Timer.record} calls per task (as the rejected design would make), to size that choice.
+	 */
+	@Benchmark
+	public Batch asyncTaskMetersWithFullTimers(FullTimersState state) {
 		return dispatchBatch(state.system.template());
 	}
 
@@ -133,6 +145,21 @@ public class ObservabilityBenchmark {
 	}
 
 	@State(Scope.Benchmark)
+	public static class FullTimersState extends AsyncTaskState {
+
+		@Override
+		protected Class<?>[] sources() {
+			return new Class<?>[] { Meters.class, FullTimers.class };
+		}
+
+		@Override
+		protected String[] properties() {
+			return new String[] { QUEUE };
+		}
+
+	}
+
+	@State(Scope.Benchmark)
 	public static class ObservationsState extends AsyncTaskState {
 
 		@Override
@@ -160,6 +187,37 @@ public class ObservabilityBenchmark {
 		static SmartInitializingSingleton meterBinding(ObjectProvider<MeterBinder> binders,
 				ObjectProvider<MeterRegistry> registry) {
 			return () -> binders.orderedStream().forEach((binder) -> binder.bindTo(registry.getObject()));
+		}
+
+	}
+
+	/** Two {@link Timer}s recorded per task, found by handler index as the function timers' sums are. */
+	@Configuration(proxyBeanMethods = false)
+	static class FullTimers {
+
+		@Bean
+		TaskObserver fullTimers(MeterRegistry registry) {
+			Timer[] durations = new Timer[16];
+			Timer[] waits = new Timer[16];
+			for (int i = 0; i < durations.length; i++) {
+				durations[i] = Timer.builder("bench.duration").tag("i", Integer.toString(i)).register(registry);
+				waits[i] = Timer.builder("bench.wait").tag("i", Integer.toString(i)).register(registry);
+			}
+			return new TaskObserver() {
+
+				@Override
+				public void started(Task task) {
+					waits[task.handler().index()].record(task.startNanos() - task.dispatchNanos(),
+							TimeUnit.NANOSECONDS);
+				}
+
+				@Override
+				public void finished(Task task) {
+					durations[task.handler().index()].record(task.endNanos() - task.startNanos(),
+							TimeUnit.NANOSECONDS);
+				}
+
+			};
 		}
 
 	}

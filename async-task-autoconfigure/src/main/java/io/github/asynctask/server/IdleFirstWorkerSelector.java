@@ -6,8 +6,9 @@ import io.github.asynctask.execution.Task;
  * {@link DispatchMode#IDLE_FIRST}: the last worker chosen while it is idle, else the next idle one, else the least
  * loaded one, ties going away from the last chosen (it got a task most recently). Staying with an idle worker keeps
  * a stream of short tasks on one awake thread (no wake-ups, warm caches), while a burst of slow tasks still spreads
- * evenly. Whether a worker is idle is read from a flag it writes only when it becomes idle; a dispatch writes
- * nothing the worker owns.
+ * evenly. Whether a worker is idle is read from a mark it writes only when it becomes idle, so while the chosen
+ * worker is idle or busy for a stretch a dispatch reads no line the worker writes per task; only when no worker is
+ * idle does it read the queues' consumer positions to find the shortest.
  */
 final class IdleFirstWorkerSelector implements WorkerSelector {
 
@@ -44,15 +45,15 @@ final class IdleFirstWorkerSelector implements WorkerSelector {
 				return index;
 			}
 		}
-		// nobody idle: the shortest queue, as far as producers can tell without reading the workers' positions
+		// nobody idle: the shortest queue
 		int best = start;
-		long bestLoad = workers[start].queue.loadEstimate();
+		long bestLoad = workers[start].queue.length();
 		for (int i = 1; i < n; i++) {
 			int index = start + i;
 			if (index >= n) {
 				index -= n;
 			}
-			long load = workers[index].queue.loadEstimate();
+			long load = workers[index].queue.length();
 			if (load < bestLoad || (load == bestLoad && best == start)) {
 				bestLoad = load;
 				best = index;

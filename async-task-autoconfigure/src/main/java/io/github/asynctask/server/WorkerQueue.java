@@ -72,9 +72,6 @@ final class WorkerQueue<E> {
 	/** The position producers may claim up to without reading the consumer's position. */
 	private volatile long producerLimit;
 
-	/** The consumer position producers last read: their estimate of this queue's load. */
-	private volatile long consumerSeen;
-
 	@SuppressWarnings("unused")
 	private long p11, p12, p13, p14, p15, p16, p17;
 
@@ -117,7 +114,6 @@ final class WorkerQueue<E> {
 
 	private long refreshLimit() {
 		long consumer = this.consumerIndex;
-		this.consumerSeen = consumer;
 		long tombstones = Math.max(0, this.cancelled.get() - this.passed);
 		long limit = consumer + Math.min(this.elements.length, this.capacity + tombstones);
 		this.producerLimit = limit;
@@ -183,9 +179,12 @@ final class WorkerQueue<E> {
 		return this.producerIndex;
 	}
 
-	/** The producers' estimate of this queue's load: claimed positions past the last consumer position read. */
-	long loadEstimate() {
-		return this.producerIndex - this.consumerSeen;
+	/**
+	 * Positions claimed and not yet taken by the consumer (tombstones included): the queue's length as a dispatcher
+	 * compares it. Reads the consumer's position, a line the consumer writes for every element.
+	 */
+	long length() {
+		return this.producerIndex - this.consumerIndex;
 	}
 
 	/** Live elements queued now: tombstones excluded. */

@@ -47,6 +47,12 @@ public class ContextPropagatingTaskInterceptor implements TaskInterceptor, Order
 		return ORDER;
 	}
 
+	/** A task whose caller held nothing needs nothing restored: the chain skips this link for it. */
+	@Override
+	public boolean skipsTasksWithoutAttribute() {
+		return true;
+	}
+
 	@Override
 	public void onDispatch(Task task, int slot) {
 		Captured captured = capture();

@@ -25,11 +25,19 @@ public final class ExecutionChain {
 
 	private final boolean deliveryHooks;
 
+	/** Every link skips a task without attributes. */
+	private final boolean skipsTasksWithoutAttribute;
+
 	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links) {
 		this.handler = handler;
 		this.links = links;
 		this.dispatchHooks = links.length > 0;
 		this.deliveryHooks = links.length > 0;
+		boolean skips = true;
+		for (TaskInterceptor link : links) {
+			skips &= link.skipsTasksWithoutAttribute();
+		}
+		this.skipsTasksWithoutAttribute = skips;
 	}
 
 	/** The chain of a handler: the interceptors that apply to it, in the given order. */
@@ -73,15 +81,23 @@ public final class ExecutionChain {
 
 	/** Runs one attempt through the links to the handler method, on the calling thread. */
 	public @Nullable Object invoke(Task task) throws Throwable {
-		if (this.links.length == 0) {
+		if (isDirectFor(task)) {
 			return this.handler.invoke(task.payload(), task);
 		}
 		return new Invocation(task).proceed();
 	}
 
+	/**
+	 * Whether this task's attempts and delivery go straight to the handler and the destination: no link, or only
+	 * links that {@linkplain TaskInterceptor#skipsTasksWithoutAttribute() skip} it.
+	 */
+	public boolean isDirectFor(Task task) {
+		return this.links.length == 0 || (this.skipsTasksWithoutAttribute && !task.hasAttributes());
+	}
+
 	/** Runs the delivery through every link's {@link TaskInterceptor#aroundDelivery}. */
 	public void deliver(Task task, Runnable delivery) {
-		if (!this.deliveryHooks) {
+		if (!this.deliveryHooks || isDirectFor(task)) {
 			delivery.run();
 			return;
 		}

@@ -59,6 +59,8 @@ class ContextPropagationTests {
 			assertThat(recorder.inHandler).containsEntry("first", "r-42").containsEntry("second", "none");
 			assertThat(recorder.inOnFinish).containsEntry("first", "r-42").containsEntry("second", "none");
 			assertThat(recorder.workers.get("first")).isEqualTo(recorder.workers.get("second"));
+			// nothing to carry costs nothing: the task with no context ran without the link on its stack
+			assertThat(recorder.throughTheLink).containsEntry("first", true).containsEntry("second", false);
 			assertThat(MDC.get("requestId")).isNull();
 		});
 	}
@@ -105,6 +107,8 @@ class ContextPropagationTests {
 
 		final Map<String, String> leaked = new ConcurrentHashMap<>();
 
+		final Map<String, Boolean> throughTheLink = new ConcurrentHashMap<>();
+
 		final CountDownLatch done = new CountDownLatch(1);
 
 		@OnTask
@@ -115,6 +119,8 @@ class ContextPropagationTests {
 			}
 			this.inHandler.put(job.name(), value());
 			this.workers.put(job.name(), context.workerId());
+			this.throughTheLink.put(job.name(), java.util.Arrays.stream(Thread.currentThread().getStackTrace())
+				.anyMatch((frame) -> frame.getClassName().equals(ContextPropagatingTaskInterceptor.class.getName())));
 			if (job.name().equals("leaky")) {
 				MDC.put("leftOver", "from the leaky task");
 			}

@@ -193,19 +193,26 @@ final class Worker implements Completion.Tally {
 			}
 			transport.roomMade();
 			Thread.interrupted(); // a task starts with its thread's interrupt status clear
-			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
-				if (this.shared != null && !this.shared.isEmptyOrFilling()) {
-					transport.wakeAnotherThan(this); // the shared queue still holds tasks: pass the wake-up on
+			long now = (lastEnd != 0) ? lastEnd : System.nanoTime();
+			for (;;) {
+				if (task.tryStart(this.id, now)) {
+					if (this.shared != null && !this.shared.isEmptyOrFilling()) {
+						transport.wakeAnotherThan(this); // the shared queue still holds tasks: pass the wake-up on
+					}
+					return task;
 				}
-				return task;
+				if (task.isHeld()) {
+					this.deferred.addLast(task);
+					this.deferredCount = this.deferred.size();
+					task.onRelease(this.wakeUp); // then re-checked by hasWork() before this worker parks
+					break;
+				}
+				if (!task.isQueued()) {
+					passed(task, fromShared); // cancelled or withdrawn
+					break;
+				}
+				// released between the failed start and the check: start it now
 			}
-			if (task.isHeld()) {
-				this.deferred.addLast(task);
-				this.deferredCount = this.deferred.size();
-				task.onRelease(this.wakeUp);
-				continue;
-			}
-			passed(task, fromShared);
 		}
 	}
 

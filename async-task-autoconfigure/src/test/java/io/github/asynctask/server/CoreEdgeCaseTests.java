@@ -231,6 +231,26 @@ class CoreEdgeCaseTests {
 			});
 	}
 
+	@Test
+	void batchesReleasedWhileWorkersSetTheirTasksAsideLoseNothing() {
+		TestHandlers.runner("async-task.task-worker-num=2").run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			DefaultTaskServer server = context.getBean(DefaultTaskServer.class);
+			List<Echo> batch = new ArrayList<>();
+			for (int i = 0; i < 50; i++) {
+				batch.add(new Echo("e" + i));
+			}
+			for (int round = 0; round < 400; round++) {
+				// a worker that takes a held task as its batch is released must start it, not skip it
+				List<TaskResult<String>> results = template.dispatchAllAndWait(batch, WAIT);
+				assertThat(results).extracting(TaskResult::status).containsOnly(TaskStatus.SUCCEEDED);
+			}
+			await().atMost(WAIT).until(() -> server.stats().taskingNum() == 0);
+			assertThat(server.stats().queuedNum()).isZero();
+			assertThat(server.stats().completed()).isEqualTo(400 * 50);
+		});
+	}
+
 	// 7. a producer waiting for room goes on when a slot frees, not when a task ends
 
 	@Test

@@ -47,6 +47,11 @@ public class ContextPropagatingTaskInterceptor implements TaskInterceptor, Order
 		return ORDER;
 	}
 
+	@Override
+	public boolean readsDispatchTime() {
+		return false;
+	}
+
 	/** A task whose caller held nothing needs nothing restored: the chain skips this link for it. */
 	@Override
 	public boolean skipsTasksWithoutAttribute() {

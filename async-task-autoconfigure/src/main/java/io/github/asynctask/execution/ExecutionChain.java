@@ -28,7 +28,9 @@ public final class ExecutionChain {
 	/** Every link skips a task without attributes. */
 	private final boolean skipsTasksWithoutAttribute;
 
-	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links) {
+	private final boolean stampsDispatchTime;
+
+	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links, boolean observed) {
 		this.handler = handler;
 		this.links = links;
 		this.dispatchHooks = links.length > 0;
@@ -38,30 +40,48 @@ public final class ExecutionChain {
 			skips &= link.skipsTasksWithoutAttribute();
 		}
 		this.skipsTasksWithoutAttribute = skips;
+		boolean linksRead = false;
+		for (TaskInterceptor link : links) {
+			linksRead |= link.readsDispatchTime();
+		}
+		this.stampsDispatchTime = observed || linksRead || handler.observesDispatchTime();
 	}
 
-	/** The chain of a handler: the interceptors that apply to it, in the given order. */
-	public static ExecutionChain of(TaskHandler handler, List<? extends TaskInterceptor> interceptors) {
+	/**
+	 * The chain of a handler: the interceptors that apply to it, in the given order.
+	 * @param observed whether task observers read this handler's tasks
+	 */
+	public static ExecutionChain of(TaskHandler handler, List<? extends TaskInterceptor> interceptors,
+			boolean observed) {
 		List<TaskInterceptor> links = new ArrayList<>();
 		for (TaskInterceptor interceptor : interceptors) {
 			if (interceptor.appliesTo(handler)) {
 				links.add(interceptor);
 			}
 		}
-		return new ExecutionChain(handler, links.toArray(NONE));
+		return new ExecutionChain(handler, links.toArray(NONE), observed);
 	}
 
 	/** One chain per handler, indexed by {@link TaskHandler#index()}. */
-	public static ExecutionChain[] of(List<TaskHandler> handlers, List<? extends TaskInterceptor> interceptors) {
+	public static ExecutionChain[] of(List<TaskHandler> handlers, List<? extends TaskInterceptor> interceptors,
+			boolean observed) {
 		ExecutionChain[] chains = new ExecutionChain[handlers.size()];
 		for (TaskHandler handler : handlers) {
-			chains[handler.index()] = of(handler, interceptors);
+			chains[handler.index()] = of(handler, interceptors, observed);
 		}
 		return chains;
 	}
 
 	public TaskHandler handler() {
 		return this.handler;
+	}
+
+	/**
+	 * Whether anyone can read a task's dispatch time: a link of the chain, an observer, or the handler or one of
+	 * its listeners through a {@code TaskContext} parameter. A task no one can ask is not stamped.
+	 */
+	public boolean stampsDispatchTime() {
+		return this.stampsDispatchTime;
 	}
 
 	/** Whether the handler is called without any link. */

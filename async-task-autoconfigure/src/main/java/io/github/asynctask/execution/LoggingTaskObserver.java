@@ -34,6 +34,11 @@ public final class LoggingTaskObserver implements TaskObserver {
 	}
 
 	@Override
+	public boolean readsDispatchTime() {
+		return false;
+	}
+
+	@Override
 	public void rejected(TaskHandler handler, String reason) {
 		long count = this.rejections.count();
 		if (count > 0 && logger.isWarnEnabled()) {

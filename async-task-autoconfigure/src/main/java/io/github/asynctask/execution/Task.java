@@ -98,17 +98,19 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	private String originNode = LOCAL_NODE;
 
 	/**
-	 * A task, {@code QUEUED} (or {@code HELD} if {@code held}); stamps the dispatch time.
+	 * A task, {@code QUEUED} (or {@code HELD} if {@code held}).
+	 * @param dispatchNanos {@link System#nanoTime()} at dispatch, or 0 where no one can read the dispatch time (no
+	 * {@code TaskContext} parameter, no observer, no interceptor: a clock read is tens of nanoseconds here)
 	 */
 	@SuppressWarnings("unchecked")
 	public Task(long id, TaskHandler handler, Object payload, @Nullable TaskCallback<?> callback, Routing routing,
-			boolean held) {
+			boolean held, long dispatchNanos) {
 		this.id = id;
 		this.handler = handler;
 		this.payload = payload;
 		this.callback = (TaskCallback<Object>) callback;
 		this.routing = routing;
-		this.dispatchNanos = System.nanoTime();
+		this.dispatchNanos = dispatchNanos;
 		if (held) {
 			STATE.setRelease(this, HELD);
 		}
@@ -134,7 +136,7 @@ public final class Task implements TaskContext, TaskResult<Object> {
 		return this.routing;
 	}
 
-	/** {@link System#nanoTime()} at dispatch. */
+	/** {@link System#nanoTime()} at dispatch; 0 if no one could read it (see the constructor). */
 	public long dispatchNanos() {
 		return this.dispatchNanos;
 	}

@@ -25,6 +25,16 @@ public final class TaskEvents {
 		this.observers = observers.toArray(NONE);
 	}
 
+	/** Whether any observer reads the tasks' dispatch time. */
+	public boolean isObserved() {
+		for (TaskObserver observer : this.observers) {
+			if (observer.readsDispatchTime()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Events with no observer: counters only. */
 	public static TaskEvents countersOnly() {
 		return new TaskEvents(List.of());

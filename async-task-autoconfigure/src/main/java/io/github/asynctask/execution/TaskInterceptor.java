@@ -30,6 +30,11 @@ public interface TaskInterceptor {
 		return false;
 	}
 
+	/** Whether this link reads a task's dispatch time ({@link Task#dispatchNanos()}); asked once, at start. */
+	default boolean readsDispatchTime() {
+		return true;
+	}
+
 	/**
 	 * Called on the dispatching thread once the task exists and before a transport takes it (e.g. to capture the
 	 * caller's context). An exception here refuses the dispatch.

@@ -12,6 +12,14 @@ import io.github.asynctask.handler.TaskHandler;
  */
 public interface TaskObserver {
 
+	/**
+	 * Whether this observer reads a task's dispatch time ({@link Task#dispatchNanos()}); asked once, at start. Tasks
+	 * no one can ask are not stamped (a clock read saved per dispatch).
+	 */
+	default boolean readsDispatchTime() {
+		return true;
+	}
+
 	/** A task was accepted. */
 	default void dispatched(Task task) {
 	}

@@ -15,22 +15,35 @@ public final class TaskCounters {
 
 	private static final TaskStatus[] STATUSES = TaskStatus.values();
 
-	private final LongAdder dispatched = new LongAdder();
+	private final LongAdder dispatched = new PaddedAdder();
 
-	private final LongAdder rejected = new LongAdder();
+	private final LongAdder rejected = new PaddedAdder();
 
 	private final LongAdder[] completed = new LongAdder[STATUSES.length];
 
-	private final LongAdder retries = new LongAdder();
+	private final LongAdder retries = new PaddedAdder();
 
-	private final LongAdder droppedResults = new LongAdder();
+	private final LongAdder droppedResults = new PaddedAdder();
 
-	private final LongAdder listenerErrors = new LongAdder();
+	private final LongAdder listenerErrors = new PaddedAdder();
 
 	TaskCounters() {
 		for (int i = 0; i < this.completed.length; i++) {
-			this.completed[i] = new LongAdder();
+			this.completed[i] = new PaddedAdder();
 		}
+	}
+
+	/**
+	 * An adder followed by two cache lines of padding. A {@code LongAdder} spreads its count over padded cells only
+	 * once threads collide on its {@code base}; two adders written by different threads (the dispatcher counts
+	 * {@code dispatched}, the workers {@code completed}) would otherwise share a line without ever colliding, and
+	 * bounce it between cores on every task.
+	 */
+	@SuppressWarnings({ "unused", "serial" })
+	private static final class PaddedAdder extends LongAdder {
+
+		private long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
+
 	}
 
 	public void dispatched() {

@@ -195,8 +195,8 @@ public class TaskMetrics implements MeterBinder, TaskObserver, SmartInitializing
 	@Override
 	public void started(Task task) {
 		Sums sums = this.sums;
-		if (sums == null || task.attempts() != 1) {
-			return;
+		if (sums == null || task.attempts() != 1 || task.dispatchNanos() == 0) {
+			return; // not a first start, or not stamped here (a task dispatched on another node)
 		}
 		int index = task.handler().index();
 		sums.firstStarts[index].increment();

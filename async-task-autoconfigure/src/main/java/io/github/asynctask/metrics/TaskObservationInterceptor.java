@@ -65,6 +65,12 @@ public class TaskObservationInterceptor implements TaskInterceptor, TaskObserver
 		return ORDER;
 	}
 
+	/** Observations time themselves: the tasks' dispatch stamp is not read. */
+	@Override
+	public boolean readsDispatchTime() {
+		return false;
+	}
+
 	@Override
 	public void onDispatch(Task task, int slot) {
 		rememberSlot(task.handler(), slot);

@@ -125,8 +125,10 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			this.events.rejected(handler, notRunningMessage());
 			throw notRunning(handler);
 		}
-		Task task = new Task(this.ids.next(), handler, payload, callback, routing, false);
-		this.chains[handler.index()].onDispatch(task);
+		ExecutionChain chain = this.chains[handler.index()];
+		Task task = new Task(this.ids.next(), handler, payload, callback, routing, false,
+				chain.stampsDispatchTime() ? System.nanoTime() : 0);
+		chain.onDispatch(task);
 		this.events.dispatching(task);
 		if (this.settings.inline()) {
 			this.events.accepted(task);
@@ -174,8 +176,10 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		Task[] tasks = new Task[n];
 		boolean hold = n > 1 && !this.settings.inline();
 		for (int i = 0; i < n; i++) {
-			Task task = new Task(this.ids.next(), handlers[i], payloads.get(i), callbacks.apply(i), routing, hold);
-			this.chains[handlers[i].index()].onDispatch(task);
+			ExecutionChain chain = this.chains[handlers[i].index()];
+			Task task = new Task(this.ids.next(), handlers[i], payloads.get(i), callbacks.apply(i), routing, hold,
+					chain.stampsDispatchTime() ? System.nanoTime() : 0);
+			chain.onDispatch(task);
 			tasks[i] = task;
 			ids[i] = task.taskId();
 		}
@@ -274,7 +278,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			}
 			// also a restart after stop(), e.g. when the test context cache resumes a paused context
 			this.handlers = this.registry.handlers();
-			ExecutionChain[] chains = ExecutionChain.of(this.handlers, this.interceptors);
+			ExecutionChain[] chains = ExecutionChain.of(this.handlers, this.interceptors, this.events.isObserved());
 			this.chains = chains;
 			this.runner.chains(chains);
 			this.transport.start();

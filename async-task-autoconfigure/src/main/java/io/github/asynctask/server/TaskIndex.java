@@ -28,6 +28,11 @@ final class TaskIndex {
 
 	private final int mask;
 
+	/** Entries are interleaved over {@code size / 4} lines: the line of an entry is its low bits. */
+	private final int lineMask;
+
+	private final int lineShift;
+
 	/**
 	 * @param tasks how many tasks can wait at once; the table holds twice that, rounded up to a power of two
 	 */
@@ -36,11 +41,13 @@ final class TaskIndex {
 		int size = Integer.highestOneBit((int) wanted - 1) << 1;
 		this.entries = new long[size * 2];
 		this.mask = size - 1;
+		this.lineMask = (size >>> 2) - 1;
+		this.lineShift = Integer.numberOfTrailingZeros(size >>> 2);
 	}
 
 	/** Records that a task waits in a queue (a worker id, or the shared queue's number) at a position. */
 	void put(long taskId, int queue, long position) {
-		int at = ((int) taskId & this.mask) << 1;
+		int at = at(taskId);
 		this.entries[at + 1] = (position << QUEUE_BITS) | queue;
 		ENTRIES.setRelease(this.entries, at, taskId);
 	}
@@ -50,11 +57,21 @@ final class TaskIndex {
 	 * or never written.
 	 */
 	long find(long taskId) {
-		int at = ((int) taskId & this.mask) << 1;
+		int at = at(taskId);
 		if ((long) ENTRIES.getAcquire(this.entries, at) != taskId) {
 			return UNKNOWN;
 		}
 		return this.entries[at + 1];
+	}
+
+	/**
+	 * The entry of an id: consecutive ids go to consecutive cache lines (4 entries of 16 bytes each per line,
+	 * interleaved), so producers dispatching at once do not write one line.
+	 */
+	private int at(long taskId) {
+		int entry = (int) taskId & this.mask;
+		int spread = ((entry & this.lineMask) << 2) | (entry >>> this.lineShift);
+		return spread << 1;
 	}
 
 	static int queue(long location) {

@@ -53,4 +53,38 @@ class ArchitectureTests {
 		rule.check(CLASSES);
 	}
 
+	@Test
+	void onlyTheMetricsPackageImportsMicrometer() {
+		ArchRule rule = noClasses().that()
+			.resideOutsideOfPackages("io.github.asynctask.metrics..", "io.github.asynctask.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.micrometer.core..", "io.micrometer.observation..", "io.micrometer.common..")
+			.because("Micrometer is optional: only io.github.asynctask.metrics uses it, behind its own "
+					+ "auto-configuration");
+		rule.check(CLASSES);
+	}
+
+	@Test
+	void onlyTheContextPackageImportsContextPropagation() {
+		ArchRule rule = noClasses().that()
+			.resideOutsideOfPackages("io.github.asynctask.context..", "io.github.asynctask.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.micrometer.context..")
+			.because("context propagation is one link of the execution chain, in io.github.asynctask.context");
+		rule.check(CLASSES);
+	}
+
+	@Test
+	void onlyTheActuatePackageImportsActuator() {
+		ArchRule rule = noClasses().that()
+			.resideOutsideOfPackages("io.github.asynctask.actuate..", "io.github.asynctask.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework.boot.actuate..", "org.springframework.boot.health..")
+			.because("Actuator is optional: the endpoint and the health indicator live in io.github.asynctask.actuate");
+		rule.check(CLASSES);
+	}
+
 }

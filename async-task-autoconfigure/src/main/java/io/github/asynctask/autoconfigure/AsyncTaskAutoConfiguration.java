@@ -7,6 +7,7 @@ import io.github.asynctask.dispatch.DefaultTaskTemplate;
 import io.github.asynctask.dispatch.TaskDispatcher;
 import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.FailureHandlerObserver;
+import io.github.asynctask.execution.LoggingTaskObserver;
 import io.github.asynctask.execution.TaskEvents;
 import io.github.asynctask.execution.TaskIdGenerator;
 import io.github.asynctask.execution.TaskInterceptor;
@@ -59,6 +60,12 @@ public final class AsyncTaskAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	UnknownPropertyReporter asyncTaskUnknownPropertyReporter(Environment environment, ResourceLoader resourceLoader) {
 		return new UnknownPropertyReporter(environment, "async-task", resourceLoader.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LoggingTaskObserver asyncTaskLoggingObserver() {
+		return new LoggingTaskObserver();
 	}
 
 	@Bean

@@ -103,6 +103,16 @@ public class AsyncTaskProperties {
 	 */
 	private final Map<String, TaskProperties> tasks = new LinkedHashMap<>();
 
+	/**
+	 * Whether to carry the dispatching thread's context (MDC, tracing, Spring Security, anything with a registered
+	 * ThreadLocalAccessor) into the task and its @OnFinish methods.
+	 */
+	private boolean propagateContext = true;
+
+	private final Observations observations = new Observations();
+
+	private final Health health = new Health();
+
 	public int getTaskWorkerNum() {
 		return this.taskWorkerNum;
 	}
@@ -381,10 +391,68 @@ public class AsyncTaskProperties {
 				this.workerConcurrency);
 	}
 
+	public boolean isPropagateContext() {
+		return this.propagateContext;
+	}
+
+	public void setPropagateContext(boolean propagateContext) {
+		this.propagateContext = propagateContext;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
 	/** The task server settings these properties describe. */
 	public TaskServerSettings toSettings() {
 		return new TaskServerSettings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
 				this.blockTimeout, this.taskMaxRequest, this.shutdownTimeout, this.inline, "async-task-worker-");
+	}
+
+	/** Micrometer observations of tasks. */
+	public static class Observations {
+
+		/**
+		 * Whether to make one Micrometer Observation per dispatch and per execution of a task (tracing spans). Off
+		 * by default: a span per task is costly at high task rates.
+		 */
+		private boolean enabled = false;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/** The task server's health indicator. */
+	public static class Health {
+
+		/**
+		 * Fill of the task queues, from 0 (exclusive) to 1, from which the health indicator reports
+		 * OUT_OF_SERVICE.
+		 */
+		private double queueFillThreshold = 0.9;
+
+		public double getQueueFillThreshold() {
+			return this.queueFillThreshold;
+		}
+
+		public void setQueueFillThreshold(double queueFillThreshold) {
+			Assert.isTrue(queueFillThreshold > 0 && queueFillThreshold <= 1,
+					() -> "async-task.health.queue-fill-threshold must be more than 0 and at most 1, but was "
+							+ queueFillThreshold + ". Set the share of the queues' capacity from which the task "
+							+ "server is reported OUT_OF_SERVICE, e.g. 0.9.");
+			this.queueFillThreshold = queueFillThreshold;
+		}
+
 	}
 
 }

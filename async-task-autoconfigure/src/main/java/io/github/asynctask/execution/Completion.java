@@ -113,7 +113,8 @@ public final class Completion {
 		ExecutionChain[] chains = this.chains;
 		TaskHandler handler = task.handler();
 		try {
-			if (chains != null && handler.index() >= 0 && handler.index() < chains.length) {
+			if (chains != null && handler.index() >= 0 && handler.index() < chains.length
+					&& !chains[handler.index()].isDirectFor(task)) {
 				chains[handler.index()].deliver(task, () -> deliverDirect(task));
 			}
 			else {

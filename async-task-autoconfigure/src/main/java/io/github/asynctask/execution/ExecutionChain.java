@@ -25,6 +25,9 @@ public final class ExecutionChain {
 
 	private final boolean deliveryHooks;
 
+	/** Every link skips a task without attributes. */
+	private final boolean skipsTasksWithoutAttribute;
+
 	private final boolean stampsDispatchTime;
 
 	/** The slots of the links that override {@code onDispatch}: the others are not called for it. */
@@ -40,7 +43,16 @@ public final class ExecutionChain {
 		this.deliverySlots = slotsOverriding(links, "aroundDelivery", Task.class, int.class, Runnable.class);
 		this.dispatchHooks = this.dispatchSlots.length > 0;
 		this.deliveryHooks = this.deliverySlots.length > 0;
-		this.stampsDispatchTime = observed || links.length > 0 || handler.observesDispatchTime();
+		boolean skips = true;
+		for (TaskInterceptor link : links) {
+			skips &= link.skipsTasksWithoutAttribute();
+		}
+		this.skipsTasksWithoutAttribute = skips;
+		boolean linksRead = false;
+		for (TaskInterceptor link : links) {
+			linksRead |= link.readsDispatchTime();
+		}
+		this.stampsDispatchTime = observed || linksRead || handler.observesDispatchTime();
 	}
 
 	/**
@@ -113,15 +125,23 @@ public final class ExecutionChain {
 
 	/** Runs one attempt through the links to the handler method, on the calling thread. */
 	public @Nullable Object invoke(Task task) throws Throwable {
-		if (this.links.length == 0) {
+		if (isDirectFor(task)) {
 			return this.handler.invoke(task.payload(), task);
 		}
 		return new Invocation(task).proceed();
 	}
 
+	/**
+	 * Whether this task's attempts and delivery go straight to the handler and the destination: no link, or only
+	 * links that {@linkplain TaskInterceptor#skipsTasksWithoutAttribute() skip} it.
+	 */
+	public boolean isDirectFor(Task task) {
+		return this.links.length == 0 || (this.skipsTasksWithoutAttribute && !task.hasAttributes());
+	}
+
 	/** Runs the delivery through every link's {@link TaskInterceptor#aroundDelivery}. */
 	public void deliver(Task task, Runnable delivery) {
-		if (!this.deliveryHooks) {
+		if (!this.deliveryHooks || isDirectFor(task)) {
 			delivery.run();
 			return;
 		}

@@ -154,6 +154,11 @@ public final class Task implements TaskContext, TaskResult<Object> {
 		return this.endNanos;
 	}
 
+	/** Whether any interceptor keeps a value with the task. */
+	public boolean hasAttributes() {
+		return this.attributes != null;
+	}
+
 	/** A value an interceptor keeps with the task, by the slot its chain gave it. */
 	public @Nullable Object attribute(int slot) {
 		Object[] attributes = this.attributes;

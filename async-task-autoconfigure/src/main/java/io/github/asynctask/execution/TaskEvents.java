@@ -25,9 +25,14 @@ public final class TaskEvents {
 		this.observers = observers.toArray(NONE);
 	}
 
-	/** Whether any observer hears the events. */
+	/** Whether any observer reads the tasks' dispatch time. */
 	public boolean isObserved() {
-		return this.observers.length > 0;
+		for (TaskObserver observer : this.observers) {
+			if (observer.readsDispatchTime()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Events with no observer: counters only. */
@@ -60,6 +65,22 @@ public final class TaskEvents {
 	public void rejected(Task task, String reason) {
 		task.handler().counters().undispatched();
 		rejected(task.handler(), reason);
+		notSent(task, reason);
+	}
+
+	/**
+	 * A task whose interceptors saw its dispatch never reached the transport (its batch was refused before it):
+	 * not counted, only heard, so that what an interceptor started for it ends.
+	 */
+	public void notSent(Task task, String reason) {
+		for (TaskObserver observer : this.observers) {
+			try {
+				observer.rejected(task, reason);
+			}
+			catch (Throwable ex) {
+				observerFailed(observer, ex);
+			}
+		}
 	}
 
 	/** A dispatch was refused before any task existed. */

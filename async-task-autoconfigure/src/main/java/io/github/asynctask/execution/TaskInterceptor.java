@@ -21,6 +21,21 @@ public interface TaskInterceptor {
 	}
 
 	/**
+	 * Whether this link has nothing to do around the attempts and the delivery of a task whose {@link #onDispatch}
+	 * left its attribute slot empty (e.g. context propagation when the caller held no context). When every link of a
+	 * chain says so and a task has no attribute, the chain calls the handler and delivers directly: a link with
+	 * nothing to do for a task costs that task nothing beyond {@link #onDispatch}. Asked once, at start.
+	 */
+	default boolean skipsTasksWithoutAttribute() {
+		return false;
+	}
+
+	/** Whether this link reads a task's dispatch time ({@link Task#dispatchNanos()}); asked once, at start. */
+	default boolean readsDispatchTime() {
+		return true;
+	}
+
+	/**
 	 * Called on the dispatching thread once the task exists and before a transport takes it (e.g. to capture the
 	 * caller's context). An exception here refuses the dispatch.
 	 * @param slot this link's attribute slot in the task

@@ -12,12 +12,27 @@ import io.github.asynctask.handler.TaskHandler;
  */
 public interface TaskObserver {
 
+	/**
+	 * Whether this observer reads a task's dispatch time ({@link Task#dispatchNanos()}); asked once, at start. Tasks
+	 * no one can ask are not stamped (a clock read saved per dispatch).
+	 */
+	default boolean readsDispatchTime() {
+		return true;
+	}
+
 	/** A task was accepted. */
 	default void dispatched(Task task) {
 	}
 
 	/** A task was refused at dispatch (full, stopped, or a {@code tryDispatch} that found no room). */
 	default void rejected(TaskHandler handler, String reason) {
+	}
+
+	/**
+	 * A task that exists (its interceptors' {@code onDispatch} ran) was refused or never reached the transport:
+	 * it has no outcome. Heard after {@link #rejected(TaskHandler, String)} for a refusal that counts.
+	 */
+	default void rejected(Task task, String reason) {
 	}
 
 	/** An attempt of a task starts, on the thread that runs it. */

@@ -55,6 +55,16 @@ public final class FinishListener extends BeanMethod {
 		return this.taskNames.isEmpty() || this.taskNames.contains(taskName);
 	}
 
+	/** The name of the bean whose method this is. */
+	public String beanName() {
+		return this.beanName;
+	}
+
+	/** The {@code @OnFinish} method. */
+	public Method method() {
+		return this.method;
+	}
+
 	int order() {
 		return this.order;
 	}

@@ -221,6 +221,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			}
 			for (int i = tried; i < n; i++) {
 				this.events.rejected(handlers[i], "its batch was refused");
+				this.events.notSent(tasks[i], "its batch was refused");
 			}
 			throw batchRefused(refusal, n, queued);
 		}

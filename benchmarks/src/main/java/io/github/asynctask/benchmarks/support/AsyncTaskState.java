@@ -21,7 +21,12 @@ public class AsyncTaskState {
 
 	@Setup(Level.Trial)
 	public void start() {
-		this.system = AsyncTaskSystem.start(this.workers, properties());
+		this.system = AsyncTaskSystem.start(this.workers, sources(), properties());
+	}
+
+	/** Further configuration classes of the application; none by default. */
+	protected Class<?>[] sources() {
+		return new Class<?>[0];
 	}
 
 	/** Further {@code key=value} properties of the application; none by default. */

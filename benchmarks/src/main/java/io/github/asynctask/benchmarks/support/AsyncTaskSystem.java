@@ -44,11 +44,25 @@ public final class AsyncTaskSystem implements AutoCloseable {
 	 * @return the started system
 	 */
 	public static AsyncTaskSystem start(int workers, String... properties) {
+		return start(workers, new Class<?>[0], properties);
+	}
+
+	/**
+	 * Starts the application with further configuration classes.
+	 * @param workers {@code async-task.task-worker-num}
+	 * @param sources further configuration classes, e.g. one that declares a {@code MeterRegistry}
+	 * @param properties further {@code key=value} properties
+	 * @return the started system
+	 */
+	public static AsyncTaskSystem start(int workers, Class<?>[] sources, String... properties) {
 		List<String> all = new ArrayList<>();
 		all.add("async-task.task-worker-num=" + workers);
 		all.add("logging.level.root=WARN");
 		all.addAll(Arrays.asList(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+		Class<?>[] allSources = new Class<?>[sources.length + 1];
+		allSources[0] = App.class;
+		System.arraycopy(sources, 0, allSources, 1, sources.length);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(allSources)
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)

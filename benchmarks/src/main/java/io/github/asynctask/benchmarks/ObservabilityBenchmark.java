@@ -40,7 +40,7 @@ import org.springframework.context.annotation.Configuration;
  * {@link SimpleMeterRegistry}, an MDC value on the producer (carried into every task and its {@code @OnFinish}),
  * and observations (with the meter handler Spring Boot installs) on top of the meters.
  */
-@Scenario(id = "8", title = "Observability overhead, no-op task, 1 producer (tasks/s)",
+@Scenario(id = "11", title = "Observability overhead, no-op task, 1 producer (tasks/s)",
 		goals = @Goal(subject = "asyncTaskMetersOn", baseline = "metersOff", minRatio = 0.85))
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

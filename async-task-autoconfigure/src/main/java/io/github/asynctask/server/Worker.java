@@ -450,20 +450,41 @@ final class Worker implements Completion.Tally {
 		}
 		while ((task = this.retried.poll()) != null) {
 			this.retriedCount.decrementAndGet();
-			boolean limited = isLimited(task) && task.isQueued();
-			if (limited && !this.transport.admit(task, this)) {
-				continue;
-			}
-			Thread.interrupted();
-			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+			int start = start(task, lastEnd);
+			if (start == STARTED) {
 				return task;
 			}
-			if (limited) {
-				this.transport.release(task, this);
+			if (start == NOT_STARTED) {
+				this.transport.runner().completion().deliverDeferred(task);
 			}
-			this.transport.runner().completion().deliverDeferred(task);
 		}
 		return null;
+	}
+
+	private static final int STARTED = 0;
+
+	private static final int WAITS_FOR_PLACE = 1;
+
+	private static final int NOT_STARTED = 2;
+
+	/**
+	 * Starts a task taken from an inbox or from the tasks set aside: {@code STARTED}; {@code WAITS_FOR_PLACE} if it
+	 * went to wait for a place under its {@code max-concurrency}; {@code NOT_STARTED} if it was ended meanwhile
+	 * (the caller passes it on), its place given back.
+	 */
+	private int start(Task task, long lastEnd) {
+		boolean limited = isLimited(task) && task.isQueued();
+		if (limited && !this.transport.admit(task, this)) {
+			return WAITS_FOR_PLACE;
+		}
+		Thread.interrupted(); // a task starts with its thread's interrupt status clear
+		if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+			return STARTED;
+		}
+		if (limited) {
+			this.transport.release(task, this);
+		}
+		return NOT_STARTED;
 	}
 
 	private static boolean isLimited(Task task) {
@@ -484,18 +505,13 @@ final class Worker implements Completion.Tally {
 			if (!this.holds.isEmpty() && setAsideBehindHold(task)) {
 				continue;
 			}
-			boolean limited = isLimited(task) && task.isQueued();
-			if (limited && !this.transport.admit(task, this)) {
-				continue;
-			}
-			Thread.interrupted();
-			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+			int start = start(task, lastEnd);
+			if (start == STARTED) {
 				return task;
 			}
-			if (limited) {
-				this.transport.release(task, this);
+			if (start == NOT_STARTED) {
+				this.transport.runner().completion().deliverDeferred(task);
 			}
-			this.transport.runner().completion().deliverDeferred(task);
 		}
 		return null;
 	}
@@ -566,18 +582,13 @@ final class Worker implements Completion.Tally {
 			}
 			it.remove();
 			this.deferredCount = this.deferred.size();
-			boolean limited = isLimited(task) && task.isQueued();
-			if (limited && !this.transport.admit(task, this)) {
-				continue;
-			}
-			Thread.interrupted();
-			if (task.tryStart(this.id, (lastEnd != 0) ? lastEnd : System.nanoTime())) {
+			int start = start(task, lastEnd);
+			if (start == STARTED) {
 				return task;
 			}
-			if (limited) {
-				this.transport.release(task, this);
+			if (start == NOT_STARTED) {
+				passed(task, task.place() == this.shared);
 			}
-			passed(task, task.place() == this.shared);
 		}
 		return null;
 	}

@@ -673,6 +673,11 @@ public final class LocalTransport implements TaskTransport, RetryScheduler.Targe
 	}
 
 	@Override
+	public int workerConcurrency() {
+		return this.control.virtualThreads() ? this.control.workerConcurrency() : 0;
+	}
+
+	@Override
 	public int queueCapacity() {
 		return this.settings.queueCapacity();
 	}

@@ -90,6 +90,14 @@ public interface TaskTransport {
 	int queueCapacity();
 
 	/**
+	 * With virtual threads, the most tasks one worker runs at once ({@code worker-concurrency}); {@code 0} when each
+	 * worker runs its tasks one at a time on its own platform thread.
+	 */
+	default int workerConcurrency() {
+		return 0;
+	}
+
+	/**
 	 * The links this transport adds to every execution chain, innermost (closest to the handler, after the
 	 * application's interceptors): e.g. the local transport's timeout link, which needs its workers.
 	 */

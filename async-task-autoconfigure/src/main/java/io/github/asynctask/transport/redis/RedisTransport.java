@@ -939,4 +939,9 @@ public final class RedisTransport implements TaskTransport {
 		return this.local.queueCapacity();
 	}
 
+	@Override
+	public int workerConcurrency() {
+		return this.local.workerConcurrency();
+	}
+
 }

@@ -58,9 +58,14 @@ public final class AsyncTaskRedisAutoConfiguration {
 				TaskHandlerRegistry registry, TaskRunner runner) {
 			RedisConnectionFactory factory = connectionFactory.getIfUnique();
 			if (factory == null) {
-				throw new RedisTransportUnavailableException(connectionFactory.stream().findAny().isPresent()
-						? "there are several RedisConnectionFactory beans and none is primary"
-						: "there is no RedisConnectionFactory bean");
+				throw connectionFactory.stream().findAny().isPresent()
+						? new RedisTransportUnavailableException(
+								"there are several RedisConnectionFactory beans and none is primary",
+								"Mark the one async-task should use @Primary")
+						: new RedisTransportUnavailableException("there is no RedisConnectionFactory bean",
+								"Add spring-boot-starter-data-redis to the application's dependencies (it makes one "
+										+ "from spring.data.redis.*: host, port or url) or define a "
+										+ "RedisConnectionFactory bean");
 			}
 			AsyncTaskProperties.Redis redis = properties.getRedis();
 			String nodeId = (redis.getNodeId() != null) ? redis.getNodeId() : RedisTransportSettings.defaultNodeId();
@@ -82,7 +87,9 @@ public final class AsyncTaskRedisAutoConfiguration {
 
 		@Bean
 		TaskTransport asyncTaskTransport() {
-			throw new RedisTransportUnavailableException("Spring Data Redis is not on the class path");
+			throw new RedisTransportUnavailableException("Spring Data Redis is not on the class path",
+					"Add spring-boot-starter-data-redis to the application's dependencies and point "
+							+ "spring.data.redis.host and spring.data.redis.port (or spring.data.redis.url) at your Redis");
 		}
 
 	}
@@ -94,7 +101,10 @@ public final class AsyncTaskRedisAutoConfiguration {
 
 		@Bean
 		TaskTransport asyncTaskTransportWithoutJackson() {
-			throw new RedisTransportUnavailableException("Jackson 3 (tools.jackson.databind) is not on the class path");
+			throw new RedisTransportUnavailableException("Jackson 3 (tools.jackson.databind) is not on the class path",
+					"Add spring-boot-starter-jackson to the application's dependencies: async-task writes payloads "
+							+ "and results as JSON with it. A web starter (spring-boot-starter-webmvc) brings it; "
+							+ "spring-boot-starter-data-redis does not, so a worker-only node needs it named");
 		}
 
 	}

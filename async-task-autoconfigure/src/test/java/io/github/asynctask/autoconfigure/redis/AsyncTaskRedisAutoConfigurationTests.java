@@ -121,6 +121,10 @@ class AsyncTaskRedisAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new RedisTransportFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Jackson 3 (tools.jackson.databind) is not on the");
+				assertThat(analysis.getAction()).startsWith("Add spring-boot-starter-jackson to the application's "
+						+ "dependencies")
+					.contains("spring-boot-starter-data-redis does not")
+					.doesNotContain("Spring Boot brings");
 			});
 	}
 

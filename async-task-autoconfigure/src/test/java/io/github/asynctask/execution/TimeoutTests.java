@@ -124,6 +124,34 @@ class TimeoutTests {
 		});
 	}
 
+	/**
+	 * The fault of issue 14: a stuck first attempt is left behind, the retry runs on the worker's fresh thread, and
+	 * the old thread comes back while the retry runs. It must not take the worker from the fresh thread (the retry is
+	 * the same task, so a handshake keyed by the task could not tell them apart): the worker keeps serving and every
+	 * later task gets its outcome.
+	 */
+	@Test
+	void aStuckThreadThatComesBackWhileItsTaskIsRetriedLeavesTheWorkerServing() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Slow slow = context.getBean(Slow.class);
+			List<TaskResult<Object>> outcomes = new CopyOnWriteArrayList<>();
+			template.dispatch(new StubbornOnce("h"), outcomes::add);
+			await().atMost(WAIT).until(() -> outcomes.size() == 1);
+			assertThat(slow.stubbornOnceThreads).hasSize(2);
+			assertThat(slow.stubbornOnceThreads.get(1)).isNotSameAs(slow.stubbornOnceThreads.get(0));
+			assertThat(outcomes.get(0).attempts()).isEqualTo(2);
+			List<TaskResult<Object>> later = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				assertThat(template.<String>dispatchAndWait(new Quick("after-" + i), WAIT)).isEqualTo("after-" + i);
+				template.dispatch(new Quick("queued-" + i), later::add);
+			}
+			await().atMost(WAIT).until(() -> later.size() == 3);
+			assertThat(later).extracting(TaskResult::value)
+				.containsExactlyInAnyOrder("queued-0", "queued-1", "queued-2");
+		});
+	}
+
 	private static int restarts(org.springframework.context.ApplicationContext context) {
 		return context.getBean(TaskServer.class).stats().workers().stream().mapToInt(WorkerStats::restarts).sum();
 	}
@@ -138,6 +166,9 @@ class TimeoutTests {
 	}
 
 	record Quick(String id) {
+	}
+
+	record StubbornOnce(String id) {
 	}
 
 	static class Slow {
@@ -155,6 +186,10 @@ class TimeoutTests {
 		final List<Thread> quickThreads = new CopyOnWriteArrayList<>();
 
 		volatile Thread stubbornThread;
+
+		final List<Thread> stubbornOnceThreads = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch releaseFirst = new CountDownLatch(1);
 
 		@OnTask(timeout = "200ms")
 		String sleepy(Sleepy task) {
@@ -193,6 +228,30 @@ class TimeoutTests {
 			}
 			this.stubbornReturned.incrementAndGet();
 			return task.id();
+		}
+
+		/**
+		 * The first attempt ignores its interrupt until the second one, on the worker's fresh thread, lets it go;
+		 * the second then waits until the first attempt's thread has ended, so that it comes back during the retry.
+		 */
+		@OnTask(timeout = "3s", retries = 1, backoff = "10ms")
+		String stubbornOnce(StubbornOnce task, TaskContext context) throws InterruptedException {
+			this.stubbornOnceThreads.add(Thread.currentThread());
+			if (context.attempt() == 1) {
+				boolean released = false;
+				while (!released) {
+					try {
+						released = this.releaseFirst.await(1, TimeUnit.MINUTES);
+					}
+					catch (InterruptedException ex) {
+						// ignores the interrupt: plays a handler stuck in code that does not answer it
+					}
+				}
+				return "first";
+			}
+			this.releaseFirst.countDown();
+			this.stubbornOnceThreads.get(0).join(2500);
+			return "second";
 		}
 
 		@OnTask

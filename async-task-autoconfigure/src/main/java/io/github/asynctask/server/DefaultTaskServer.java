@@ -295,8 +295,11 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			}
 			// also a restart after stop(), e.g. when the test context cache resumes a paused context
 			this.handlers = this.registry.handlers();
-			List<TaskInterceptor> links = new java.util.ArrayList<>(this.interceptors);
-			links.addAll(this.pool.interceptors());
+			// retry outermost (it sees what every attempt ends with), timeout innermost (closest to the handler)
+			List<TaskInterceptor> links = new java.util.ArrayList<>();
+			links.add(this.pool.retryLink());
+			links.addAll(this.interceptors);
+			links.add(this.pool.timeoutLink());
 			ExecutionChain[] chains = ExecutionChain.of(this.handlers, links, this.events.isObserved());
 			this.chains = chains;
 			this.runner.chains(chains);

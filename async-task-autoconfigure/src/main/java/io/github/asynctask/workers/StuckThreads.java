@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * Threads that stay in a task whose outcome someone else decided: one that ignored its timeout's interrupt past
  * {@code timeout-grace} ({@link #abandon}, called by the timeout watchdog), and those still running when a stop's
  * grace is over ({@link #endRunning}). Each is left behind: its worker goes on with a fresh shift (or, with virtual
- * threads, the task's place frees), the restart is counted, and a WARN names the thread and where it was stuck.
+ * threads, the task's place frees), the restart is counted, and a WARN names the thread and where it was stuck; the
+ * outcome the watchdog decided for it is delivered on a thread of its own ({@link #deliver}).
  * <p>
- * Threading: {@link #abandon} on the watchdog thread; {@link #endRunning} on the stopping thread.
+ * Threading: {@link #abandon} and {@link #deliver} on the watchdog thread; {@link #endRunning} on the stopping thread.
  */
 final class StuckThreads implements TimeoutWatchdog.Stuck {
 
@@ -63,6 +64,29 @@ final class StuckThreads implements TimeoutWatchdog.Stuck {
 		if (worker != null) {
 			worker.counters.decidedElsewhere(false);
 		}
+	}
+
+	/**
+	 * Delivers the outcome of a task whose thread was left behind on a thread of the pool's own, made for it: the
+	 * event is rare (a thread stuck past its grace), and a slow listener then holds no other thread.
+	 */
+	@Override
+	public void deliver(Task task) {
+		Completion completion = this.pool.runner().completion();
+		Runnable delivery = new Runnable() {
+
+			@Override
+			public void run() {
+				completion.deliverDeferred(task);
+			}
+
+			@Override
+			public String toString() {
+				return task.workerId() + "-delivery-" + task.taskId();
+			}
+
+		};
+		this.pool.threadFactory().newThread(delivery).start();
 	}
 
 	private @Nullable Worker workerOf(Task task) {

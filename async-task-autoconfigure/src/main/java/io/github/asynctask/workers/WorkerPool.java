@@ -11,6 +11,7 @@ import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.Completion;
+import io.github.asynctask.execution.RetryInterceptor;
 import io.github.asynctask.execution.RetryScheduler;
 import io.github.asynctask.execution.Task;
 import io.github.asynctask.execution.TaskInterceptor;
@@ -46,6 +47,8 @@ public final class WorkerPool {
 
 	private final WhenFullPolicy whenFull;
 
+	private final WorkerThreadFactory threadFactory;
+
 	private final WorkerSupervisor supervisor;
 
 	private final TaskIndex index;
@@ -57,6 +60,8 @@ public final class WorkerPool {
 	private final StuckThreads stuck = new StuckThreads(this);
 
 	private final RetryScheduler retries;
+
+	private final RetryInterceptor retryLink;
 
 	private final TimeoutWatchdog timeouts;
 
@@ -71,6 +76,7 @@ public final class WorkerPool {
 		this.settings = settings;
 		this.runner = runner;
 		this.retries = new RetryScheduler(control.maxBackoff(), runner.completion(), new RetryHandBack(this));
+		this.retryLink = new RetryInterceptor(this.retries);
 		this.timeouts = new TimeoutWatchdog(control.timeoutGrace(), runner.completion(), this.retries, this.stuck,
 				control.virtualThreads());
 		this.shared = (settings.dispatchMode() == DispatchMode.SHARED_QUEUE)
@@ -83,9 +89,8 @@ public final class WorkerPool {
 		}
 		this.selector = WorkerSelector.of(settings.dispatchMode());
 		this.whenFull = WhenFullPolicy.of(settings.whenFull());
-		this.supervisor = new WorkerSupervisor(
-				new WorkerThreadFactory(settings.threadNamePrefix(), WorkerPool.class.getClassLoader()),
-				settings.taskMaxRequest());
+		this.threadFactory = new WorkerThreadFactory(settings.threadNamePrefix(), WorkerPool.class.getClassLoader());
+		this.supervisor = new WorkerSupervisor(this.threadFactory, settings.taskMaxRequest());
 		long waiting = (long) settings.queueCapacity() * (this.workers.length + ((this.shared != null) ? 1 : 0));
 		this.index = new TaskIndex(waiting);
 	}
@@ -96,6 +101,10 @@ public final class WorkerPool {
 
 	TaskRunner runner() {
 		return this.runner;
+	}
+
+	WorkerThreadFactory threadFactory() {
+		return this.threadFactory;
 	}
 
 	WorkerSupervisor supervisor() {
@@ -110,9 +119,20 @@ public final class WorkerPool {
 		return this.workers;
 	}
 
-	/** The links the pool adds to every execution chain, innermost: the timeout watchdog, which needs its workers. */
-	public List<TaskInterceptor> interceptors() {
-		return List.of(this.timeouts);
+	/**
+	 * The retry link of the tasks this pool runs: the outermost link of every execution chain (it hands a failed
+	 * attempt back to this pool after its backoff).
+	 */
+	public TaskInterceptor retryLink() {
+		return this.retryLink;
+	}
+
+	/**
+	 * The timeout link of the tasks this pool runs: the innermost link of every execution chain, closest to the
+	 * handler (its watchdog leaves a stuck thread behind and gives the worker a fresh one).
+	 */
+	public TaskInterceptor timeoutLink() {
+		return this.timeouts;
 	}
 
 	// Offering tasks
@@ -324,7 +344,6 @@ public final class WorkerPool {
 	public void start() {
 		this.stopping = false;
 		this.terminating = false;
-		this.runner.retries(this.retries);
 		if (!this.settings.inline()) {
 			this.supervisor.startAll(this.workers);
 		}

@@ -152,6 +152,61 @@ class TimeoutTests {
 		});
 	}
 
+	@Test
+	void aSlowListenerOfATimedOutTaskDelaysNoOtherTasksTimeout() {
+		runner().withPropertyValues("async-task.task-worker-num=2").run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			CountDownLatch listenerIn = new CountDownLatch(1);
+			CountDownLatch listenerRelease = new CountDownLatch(1);
+			List<String> listenerThreads = new CopyOnWriteArrayList<>();
+			template.onWorker(0).dispatch(new Sleepy("x"), (result) -> {
+				listenerThreads.add(Thread.currentThread().getName());
+				listenerIn.countDown();
+				awaitQuietly(listenerRelease);
+			});
+			assertThat(listenerIn.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			// the first task's listener is still running: the second task times out all the same
+			CompletableFuture<String> other = template.onWorker(1).submit(new Sleepy("y"));
+			assertThat(other).failsWithin(WAIT)
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withCauseInstanceOf(TaskTimeoutException.class);
+			assertThat(listenerIn.getCount()).isZero();
+			listenerRelease.countDown();
+			assertThat(listenerThreads).singleElement().asString().startsWith("async-task-worker-0");
+		});
+	}
+
+	@Test
+	void theTimeoutsInterruptNeverLandsInTheWorkersNextTask() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Slow slow = context.getBean(Slow.class);
+			List<TaskResult<Object>> outcomes = new CopyOnWriteArrayList<>();
+			// the handler returns as soon as its outcome's delivery starts; the delivery waits for the next task
+			template.dispatch(new Racing("r"), (result) -> {
+				outcomes.add(result);
+				slow.racingDelivered.countDown();
+				awaitQuietly(slow.nextStarted, Duration.ofSeconds(1));
+			});
+			assertThat(template.<String>dispatchAndWait(new Next("n"), WAIT)).isEqualTo("n ran uninterrupted");
+			await().atMost(WAIT).until(() -> outcomes.size() == 1);
+			assertThat(outcomes.get(0).status()).isEqualTo(TaskStatus.TIMED_OUT);
+		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		awaitQuietly(latch, WAIT);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch, Duration wait) {
+		try {
+			latch.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private static int restarts(org.springframework.context.ApplicationContext context) {
 		return context.getBean(TaskServer.class).stats().workers().stream().mapToInt(WorkerStats::restarts).sum();
 	}
@@ -169,6 +224,12 @@ class TimeoutTests {
 	}
 
 	record StubbornOnce(String id) {
+	}
+
+	record Racing(String id) {
+	}
+
+	record Next(String id) {
 	}
 
 	static class Slow {
@@ -190,6 +251,10 @@ class TimeoutTests {
 		final List<Thread> stubbornOnceThreads = new CopyOnWriteArrayList<>();
 
 		final CountDownLatch releaseFirst = new CountDownLatch(1);
+
+		final CountDownLatch racingDelivered = new CountDownLatch(1);
+
+		final CountDownLatch nextStarted = new CountDownLatch(1);
 
 		@OnTask(timeout = "200ms")
 		String sleepy(Sleepy task) {
@@ -252,6 +317,25 @@ class TimeoutTests {
 			this.releaseFirst.countDown();
 			this.stubbornOnceThreads.get(0).join(2500);
 			return "second";
+		}
+
+		/** Runs past its timeout until its outcome's delivery has started (or its interrupt comes). */
+		@OnTask(timeout = "200ms")
+		String racing(Racing task) throws InterruptedException {
+			this.racingDelivered.await(1, TimeUnit.MINUTES);
+			return task.id();
+		}
+
+		@OnTask
+		String next(Next task) {
+			this.nextStarted.countDown();
+			try {
+				Thread.sleep(300);
+				return task.id() + " ran uninterrupted";
+			}
+			catch (InterruptedException ex) {
+				return task.id() + " was interrupted";
+			}
 		}
 
 		@OnTask

@@ -59,16 +59,13 @@ public final class Completion {
 	}
 
 	/**
-	 * Ends a running attempt with its outcome, if nobody decided it first, and leaves the delivery to whoever calls
-	 * {@link #deliverDeferred} next (the timeout watchdog decides so, and never runs user code itself).
+	 * Ends a running attempt with its outcome, if nobody decided it first, and leaves its {@code finished} event and
+	 * its delivery to whoever calls {@link #deliverDeferred} next: the timeout watchdog decides so, and never runs
+	 * an observer or user code itself.
 	 * @return {@code false} if the outcome was decided already
 	 */
 	public boolean finishLater(Task task, TaskStatus status, @Nullable Object outcome, long nanos) {
-		if (!task.tryFinish(status, outcome, nanos, true)) {
-			return false;
-		}
-		this.events.finished(task);
-		return true;
+		return task.tryFinish(status, outcome, nanos, true);
 	}
 
 	/** Hears of an outcome decided by the thread that ran the task, before it is delivered. */
@@ -117,6 +114,9 @@ public final class Completion {
 	/** Delivers an outcome left for later by {@link #cancel} or {@link #finishLater}, if no one did yet. */
 	public void deliverDeferred(Task task) {
 		if (task.claimDeferredDelivery()) {
+			if (task.isUnpublished()) {
+				this.events.finished(task);
+			}
 			deliver(task);
 		}
 	}

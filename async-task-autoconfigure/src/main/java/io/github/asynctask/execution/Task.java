@@ -101,6 +101,18 @@ public final class Task implements TaskContext, TaskResult<Object> {
 
 	private String originNode = LOCAL_NODE;
 
+	/**
+	 * Whether the outcome was reported by the node that ran the task: a remote run was recorded and the task never
+	 * started here.
+	 */
+	private boolean ranElsewhere;
+
+	/**
+	 * Decided without its {@code finished} event, which the one thread that claims its delivery publishes (a
+	 * timeout's decision: the watchdog runs no observer); written before the release store that ends the decision.
+	 */
+	private boolean unpublished;
+
 	/** The errors of the attempts that were retried, attached to the final error as suppressed. */
 	private @Nullable Throwable @Nullable [] earlierErrors;
 
@@ -205,6 +217,7 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	 */
 	public boolean tryStart(int workerId, long nanos) {
 		if (STATE.compareAndSet(this, QUEUED, RUNNING)) {
+			this.ranElsewhere = false; // it runs here, whatever an earlier node reported
 			this.workerId = workerId;
 			this.startNanos = nanos;
 			this.attempts++;
@@ -225,7 +238,7 @@ public final class Task implements TaskContext, TaskResult<Object> {
 
 	/**
 	 * Decides the outcome of a running task, like {@link #tryFinish(TaskStatus, Object, long)}.
-	 * @param deliverLater leave the delivery to {@link #claimDeferredDelivery()}
+	 * @param deliverLater leave the delivery, and the {@code finished} event, to {@link #claimDeferredDelivery()}
 	 */
 	public boolean tryFinish(TaskStatus status, @Nullable Object outcome, long nanos, boolean deliverLater) {
 		if (!STATE.compareAndSet(this, RUNNING, DECIDING)) {
@@ -233,6 +246,7 @@ public final class Task implements TaskContext, TaskResult<Object> {
 		}
 		this.endNanos = nanos;
 		record(status, outcome);
+		this.unpublished = deliverLater;
 		STATE.setRelease(this, deliverLater ? UNDELIVERED : ENDED);
 		return true;
 	}
@@ -266,8 +280,12 @@ public final class Task implements TaskContext, TaskResult<Object> {
 		return true;
 	}
 
-	/** Records what a remote node reported about the run (before {@link #tryEndUnstarted}). */
+	/**
+	 * Records what a remote node reported about the run (before {@link #tryEndUnstarted}), or, on the node about to
+	 * run an entry it read, the attempts made before; a task that then starts here no longer counts as run elsewhere.
+	 */
 	public void recordRemoteRun(int workerId, int attempts, long runNanos) {
+		this.ranElsewhere = true;
 		this.workerId = workerId;
 		this.attempts = attempts;
 		this.startNanos = 0;
@@ -314,6 +332,14 @@ public final class Task implements TaskContext, TaskResult<Object> {
 		return state == UNDELIVERED && STATE.compareAndSet(this, UNDELIVERED, ENDED);
 	}
 
+	/**
+	 * Whether the {@code finished} event of a decision left for later is still to be published; asked only by the
+	 * thread that {@linkplain #claimDeferredDelivery() claimed} the delivery.
+	 */
+	public boolean isUnpublished() {
+		return this.unpublished;
+	}
+
 	/** Releases a held task (its batch was accepted whole): it may start now. */
 	public void release() {
 		if (STATE.compareAndSet(this, HELD, QUEUED)) {
@@ -352,6 +378,14 @@ public final class Task implements TaskContext, TaskResult<Object> {
 
 	public boolean isQueued() {
 		return (int) STATE.getAcquire(this) == QUEUED;
+	}
+
+	/**
+	 * Whether the task ran on another node, which reported its outcome here: its run (completion, duration) is
+	 * counted there, not here.
+	 */
+	public boolean ranElsewhere() {
+		return this.ranElsewhere;
 	}
 
 	/** Whether the task was withdrawn with its batch: it has no outcome. */

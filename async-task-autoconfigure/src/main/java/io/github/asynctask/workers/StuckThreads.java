@@ -112,6 +112,7 @@ final class StuckThreads implements TimeoutWatchdog.Stuck {
 							System.nanoTime(), null)) {
 						worker.counters.decidedElsewhere(false);
 					}
+					completion.deliverDeferred(task); // a timeout decided first: its thread will not deliver it
 					virtual.abandon(task);
 				}
 				continue;
@@ -125,6 +126,7 @@ final class StuckThreads implements TimeoutWatchdog.Stuck {
 					null)) {
 				worker.counters.decidedElsewhere(false);
 			}
+			completion.deliverDeferred(task); // a timeout decided first: its thread will not deliver it
 			if (this.pool.supervisor().replaceStuck(worker, shift, task)) {
 				worker.cancelSetAside(WorkerPool.STILL_QUEUED);
 				Thread thread = shift.thread;

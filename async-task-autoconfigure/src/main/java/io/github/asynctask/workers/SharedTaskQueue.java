@@ -172,10 +172,6 @@ final class SharedTaskQueue<E> {
 		return (int) Math.max(0, Math.min(size, this.capacity));
 	}
 
-	int capacity() {
-		return this.capacity;
-	}
-
 	/**
 	 * Visits the elements now queued (tombstones included), without removing them. A position claimed but not yet
 	 * published is waited for, so that a sweep at shutdown misses no accepted task; one consumed meanwhile is skipped.

@@ -61,7 +61,7 @@ public final class AsyncTaskRedisAutoConfiguration {
 					redis.getMaxPayloadBytes(), properties.getQueueCapacity(), properties.getWhenFull(),
 					properties.getBlockTimeout());
 			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
-			return new RedisTransport(settings, factory, new JsonCodec(mapper, redis.getMaxPayloadBytes()), registry,
+			return new RedisTransport(settings, factory, new JsonCodec(mapper), registry,
 					runner, pool);
 		}
 

@@ -133,10 +133,6 @@ public final class RedisTransport implements TaskTransport {
 		return this.settings;
 	}
 
-	public RedisKeys keys() {
-		return this.keys;
-	}
-
 	/** What one task name needs here: its handler, codecs and stream. */
 	private static final class Handle {
 

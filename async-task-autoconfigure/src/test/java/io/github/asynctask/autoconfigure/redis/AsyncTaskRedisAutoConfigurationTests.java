@@ -7,7 +7,7 @@ import java.time.Duration;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.annotation.OnTask;
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
-import io.github.asynctask.server.LocalTransport;
+import io.github.asynctask.transport.local.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
 import io.github.asynctask.transport.redis.RedisTestServer;
 import io.github.asynctask.transport.redis.RedisTransport;

@@ -71,7 +71,7 @@ class AsyncTaskActuatorWebTests {
 		assertThat(JsonPath.<Boolean>read(json, "$.running")).isTrue();
 		assertThat(JsonPath.<Integer>read(json, "$.stats.dispatched")).isGreaterThanOrEqualTo(1);
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.stats")).containsOnlyKeys("dispatched", "completed",
-				"failed", "taskingNum", "idleWorkerNum", "queuedNum");
+				"failed", "taskingNum", "idleWorkerNum", "queuedNum", "scheduledNum");
 		assertThat(JsonPath.<List<Map<String, Object>>>read(json, "$.workers")).singleElement()
 			.satisfies((worker) -> assertThat(worker).containsOnlyKeys("id", "busy", "queued", "processed", "failed",
 					"restarts")

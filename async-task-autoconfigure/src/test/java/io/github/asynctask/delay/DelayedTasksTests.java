@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -206,6 +207,19 @@ class DelayedTasksTests {
 	}
 
 	@Test
+	void dueTasksKeepTheirTaskNamesMaxConcurrency() {
+		this.runner.withPropertyValues("async-task.tasks.Solo.max-concurrency=1").run((context) -> {
+			Handlers handlers = handlers(context);
+			TaskTemplate soon = tasks(context).after(Duration.ofMillis(30));
+			for (int i = 0; i < 20; i++) {
+				soon.dispatch(new Solo(i));
+			}
+			await().atMost(WAIT).until(() -> handlers.soloRuns.sum() == 20);
+			assertThat(handlers.soloMaxConcurrent.get()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void closeEndsTheTasksNotYetDueCancelledAtOnceWithoutWaitingForThem() throws Exception {
 		this.runner.withPropertyValues("async-task.shutdown-timeout=10m").run((context) -> {
 			TaskTemplate tasks = tasks(context);
@@ -353,6 +367,9 @@ class DelayedTasksTests {
 	record Gate(CountDownLatch started, CountDownLatch release) {
 	}
 
+	record Solo(int seq) {
+	}
+
 	static class Handlers {
 
 		final Map<String, Long> started = new ConcurrentHashMap<>();
@@ -368,6 +385,12 @@ class DelayedTasksTests {
 		final LongAdder steps = new LongAdder();
 
 		final LongAdder laterRuns = new LongAdder();
+
+		final AtomicInteger soloRunning = new AtomicInteger();
+
+		final AtomicInteger soloMaxConcurrent = new AtomicInteger();
+
+		final LongAdder soloRuns = new LongAdder();
 
 		@OnTask
 		String reminder(Reminder reminder, TaskContext context) {
@@ -388,6 +411,15 @@ class DelayedTasksTests {
 		@OnTask
 		void later(Later later) {
 			this.laterRuns.increment();
+		}
+
+		@OnTask
+		void solo(Solo solo) throws InterruptedException {
+			int now = this.soloRunning.incrementAndGet();
+			this.soloMaxConcurrent.accumulateAndGet(now, Math::max);
+			Thread.sleep(5); // plays work, long enough for a second worker to start another if it may
+			this.soloRunning.decrementAndGet();
+			this.soloRuns.increment();
 		}
 
 		@OnTask

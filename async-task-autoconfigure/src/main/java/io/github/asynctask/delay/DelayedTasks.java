@@ -63,6 +63,12 @@ public final class DelayedTasks {
 	/** Held tasks not yet due. */
 	private int notDue;
 
+	/**
+	 * When the timer last moved due tasks to their lanes: every task in the heap is due after it, every task in a
+	 * lane at or before it.
+	 */
+	private long lastMoved = System.nanoTime();
+
 	private volatile long scheduledCount;
 
 	private volatile long dueCount;
@@ -121,10 +127,18 @@ public final class DelayedTasks {
 	}
 
 	private void add(Task task) {
-		boolean earliest = this.heap.isEmpty() || task.dueNanos() - this.heap.peekDue() < 0;
-		this.heap.add(task);
+		long due = task.dueNanos();
+		boolean earliest;
+		if (due - this.lastMoved <= 0) {
+			lane(task).addLast(task); // due before the timer's last round saw it: straight to its lane
+			earliest = true;
+		}
+		else {
+			earliest = this.heap.isEmpty() || due - this.heap.peekDue() < 0;
+			this.heap.add(task);
+			this.notDue++;
+		}
 		this.held.put(task);
-		this.notDue++;
 		if (this.thread == null) {
 			Thread thread = new Thread(null, this::run, "async-task-delay-timer", 0, false);
 			thread.setDaemon(true);
@@ -146,11 +160,11 @@ public final class DelayedTasks {
 		boolean due;
 		this.lock.lock();
 		try {
-			due = this.held.isDue(taskId);
 			task = this.held.remove(taskId);
 			if (task == null) {
 				return false;
 			}
+			due = task.dueNanos() - this.lastMoved <= 0;
 			if (!due) {
 				this.notDue--;
 				int stale = this.heap.size() - this.notDue;
@@ -330,11 +344,11 @@ public final class DelayedTasks {
 		while (!this.heap.isEmpty() && this.heap.peekDue() - now <= 0) {
 			Task task = this.heap.poll();
 			if (this.held.holds(task)) { // else cancelled while it waited
-				this.held.markDue(task);
 				this.notDue--;
 				lane(task).addLast(task);
 			}
 		}
+		this.lastMoved = now;
 	}
 
 	private ArrayDeque<Task> lane(Task task) {

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * worker"), first in first out, and is offered again every millisecond until there is room: it is never dropped nor
  * refused, and one full worker never holds up another lane. Tasks of one key share a lane, so they keep their order.
  * <p>
- * Cost: O(log n) per task, no thread, future or entry object per task: a waiting task takes about 50 to 100 bytes
+ * Cost: O(log n) per task, no thread, future or entry object per task: a waiting task takes about 45 to 90 bytes
  * here beyond the task itself (a heap of three arrays, a table of ids).
  * <p>
  * Threading: {@link #schedule}, {@link #cancel} and the counts from any thread; {@link #open} and {@link #close} by

@@ -78,11 +78,15 @@ public final class DelayedTasks {
 
 	private boolean closed;
 
+	/**
+	 * A timer handing due tasks to {@code transport}.
+	 * @param workers the task workers behind the transport, which a task's routing picks from
+	 */
 	@SuppressWarnings("unchecked")
-	public DelayedTasks(TaskTransport transport, Completion completion) {
+	public DelayedTasks(TaskTransport transport, Completion completion, int workers) {
 		this.transport = transport;
 		this.completion = completion;
-		this.workers = Math.max(1, transport.taskWorkerNum());
+		this.workers = Math.max(1, workers);
 		this.lanes = new ArrayDeque[this.workers + 1];
 	}
 

@@ -62,7 +62,10 @@ class AsyncTaskActuatorWebTests {
 	@Test
 	void endpointDescribesTheServerItsWorkersAndItsHandlers() throws Exception {
 		this.template.<String>submit(new Greeting("hello")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		long later = this.template.after(Duration.ofHours(1)).dispatch(new Greeting("later"), (result) -> {
+		});
 		Response response = get("/actuator/asynctask");
+		assertThat(this.template.cancel(later)).isTrue();
 		assertThat(response.status()).isEqualTo(200);
 		Object json = JsonPath.parse(response.body()).json();
 		assertThat(JsonPath.<String>read(json, "$.transport")).isEqualTo("local");
@@ -71,7 +74,8 @@ class AsyncTaskActuatorWebTests {
 		assertThat(JsonPath.<Boolean>read(json, "$.running")).isTrue();
 		assertThat(JsonPath.<Integer>read(json, "$.stats.dispatched")).isGreaterThanOrEqualTo(1);
 		assertThat(JsonPath.<Map<String, Object>>read(json, "$.stats")).containsOnlyKeys("dispatched", "completed",
-				"failed", "taskingNum", "idleWorkerNum", "queuedNum");
+				"failed", "taskingNum", "idleWorkerNum", "queuedNum", "scheduledNum");
+		assertThat(JsonPath.<Integer>read(json, "$.stats.scheduledNum")).isEqualTo(1);
 		assertThat(JsonPath.<List<Map<String, Object>>>read(json, "$.workers")).singleElement()
 			.satisfies((worker) -> assertThat(worker).containsOnlyKeys("id", "busy", "queued", "processed", "failed",
 					"restarts")

@@ -60,7 +60,8 @@ public class AsyncTaskProperties {
 	private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Whether to run every task synchronously on the dispatching thread, e.g. in tests.
+	 * Whether to run every task synchronously on the dispatching thread, e.g. in tests. No transport starts then:
+	 * in redis mode no Redis connection is opened and nothing is read.
 	 */
 	private boolean inline = false;
 

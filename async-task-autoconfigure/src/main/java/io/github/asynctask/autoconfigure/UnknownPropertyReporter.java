@@ -31,7 +31,10 @@ import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepos
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepositoryJsonBuilder;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StreamUtils;
 
@@ -44,6 +47,8 @@ import org.springframework.util.StreamUtils;
  * known without touching this class. Below a {@code Map}-typed property ({@code async-task.tasks.<name>.*}) any
  * name is accepted, and the field after it is checked against the map value type's properties. Keys are compared
  * as the binder compares them, so relaxed forms ({@code taskWorkerNum}, {@code ASYNCTASK_TASKWORKERNUM}) are known.
+ * Environment variables in the underscore form ({@code ASYNC_TASK_TASK_WORKER_NUM}, which the binder also reads) are
+ * checked against the same keys written so.
  * Without the metadata on the class path (a build that skipped the annotation processor) it reports nothing.
  */
 final class UnknownPropertyReporter implements SmartInitializingSingleton {
@@ -77,7 +82,8 @@ final class UnknownPropertyReporter implements SmartInitializingSingleton {
 	 */
 	List<String> unknownProperties() {
 		Map<ConfigurationPropertyName, ConfigurationProperty> present = presentProperties();
-		if (present.isEmpty()) {
+		Map<String, String> variables = presentEnvironmentVariables();
+		if (present.isEmpty() && variables.isEmpty()) {
 			return List.of();
 		}
 		KnownKeys known = loadKnownKeys();
@@ -90,7 +96,50 @@ final class UnknownPropertyReporter implements SmartInitializingSingleton {
 				messages.add(message(name, property, known.nearest(name)));
 			}
 		});
+		variables.forEach((variable, source) -> {
+			if (!known.containsVariable(variable)) {
+				messages.add(variableMessage(variable, source, known.nearestVariable(variable, this.prefix)));
+			}
+		});
 		return messages;
+	}
+
+	/**
+	 * Environment variables in the underscore form of the prefix ({@code ASYNC_TASK_...}), with the name of their
+	 * property source. The binder maps them to the prefix's keys, but a property source lists them as
+	 * {@code async.task....}, which is not below the prefix: they are looked at by name.
+	 */
+	private Map<String, String> presentEnvironmentVariables() {
+		String start = variable(this.prefix.toString()) + "_";
+		Map<String, String> variables = new LinkedHashMap<>();
+		if (this.environment instanceof ConfigurableEnvironment configurable) {
+			for (PropertySource<?> source : configurable.getPropertySources()) {
+				if (source instanceof SystemEnvironmentPropertySource environmentSource) {
+					for (String name : environmentSource.getPropertyNames()) {
+						if (name.toUpperCase(Locale.ROOT).startsWith(start)) {
+							variables.putIfAbsent(name, source.getName());
+						}
+					}
+				}
+			}
+		}
+		return variables;
+	}
+
+	/** A key as an environment variable in the underscore form: {@code ASYNC_TASK_TASK_WORKER_NUM}. */
+	static String variable(String key) {
+		return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+	}
+
+	private static String variableMessage(String variable, String source, @Nullable String nearest) {
+		StringBuilder message = new StringBuilder("Unknown property '").append(variable).append("' is ignored: ");
+		if (nearest != null) {
+			message.append("did you mean '").append(variable(nearest)).append("' (").append(nearest).append(")?");
+		}
+		else {
+			message.append("async-task has no property like it.");
+		}
+		return message.append(" (from property source \"").append(source).append("\")").toString();
 	}
 
 	private Map<ConfigurationPropertyName, ConfigurationProperty> presentProperties() {
@@ -218,6 +267,41 @@ final class UnknownPropertyReporter implements SmartInitializingSingleton {
 			return false;
 		}
 
+		/** Whether an environment variable in the underscore form names a known key. */
+		boolean containsVariable(String variable) {
+			String name = variable.toUpperCase(Locale.ROOT);
+			for (ConfigurationPropertyName leaf : this.leaves) {
+				if (variable(leaf.toString()).equals(name)) {
+					return true;
+				}
+			}
+			for (ConfigurationPropertyName collection : this.collections) {
+				if (name.startsWith(variable(collection.toString()) + "_")) {
+					return true;
+				}
+			}
+			for (Map.Entry<ConfigurationPropertyName, @Nullable Set<String>> map : this.maps.entrySet()) {
+				String start = variable(map.getKey().toString()) + "_";
+				if (name.startsWith(start)) {
+					// ..._TASKS_<key>_<FIELD>: the key may hold underscores, so only the end is checked
+					String rest = uniform(name.substring(start.length()));
+					Set<String> fields = map.getValue();
+					return fields == null || fields.stream()
+						.anyMatch((field) -> rest.endsWith(field) && rest.length() > field.length());
+				}
+			}
+			return false;
+		}
+
+		/** The known key nearest to an environment variable, if it is a near miss. */
+		@Nullable String nearestVariable(String variable, ConfigurationPropertyName prefix) {
+			List<String> candidates = new ArrayList<>();
+			this.leaves.forEach((leaf) -> candidates.add(leaf.toString()));
+			String wanted = uniform(variable);
+			int allowed = Math.max(2, (wanted.length() - uniform(prefix.toString()).length()) / 5);
+			return closest(wanted, candidates, allowed);
+		}
+
 		@Nullable String nearest(ConfigurationPropertyName name) {
 			List<String> candidates = new ArrayList<>();
 			this.leaves.forEach((leaf) -> candidates.add(leaf.toString()));
@@ -227,7 +311,12 @@ final class UnknownPropertyReporter implements SmartInitializingSingleton {
 					fields.forEach((field) -> candidates.add(map + "." + key + "." + field));
 				}
 			});
-			String wanted = uniform(name.toString());
+			// Only a near miss is a suggestion: a third of the last element's length, at least 2 edits.
+			int allowed = Math.max(2, uniform(name.getLastElement(ConfigurationPropertyName.Form.UNIFORM)).length() / 3);
+			return closest(uniform(name.toString()), candidates, allowed);
+		}
+
+		private static @Nullable String closest(String wanted, List<String> candidates, int allowed) {
 			String best = null;
 			int bestDistance = Integer.MAX_VALUE;
 			for (String candidate : candidates) {
@@ -237,8 +326,6 @@ final class UnknownPropertyReporter implements SmartInitializingSingleton {
 					bestDistance = distance;
 				}
 			}
-			// Only a near miss is a suggestion: a third of the last element's length, at least 2 edits.
-			int allowed = Math.max(2, uniform(name.getLastElement(ConfigurationPropertyName.Form.UNIFORM)).length() / 3);
 			return (bestDistance <= allowed) ? best : null;
 		}
 

@@ -60,7 +60,8 @@ public class TaskHandlerRegistry {
 
 	/**
 	 * Binds every listener to the handlers it applies to, in {@code @Order} order, and makes the registry
-	 * read-only. Fails if a listener names a task that has no handler.
+	 * read-only. Fails if a listener names a task that has no handler, or takes a result type that none of the
+	 * handlers it listens to can return.
 	 */
 	public void freeze() {
 		if (this.frozen) {
@@ -73,6 +74,11 @@ public class TaskHandlerRegistry {
 							+ "', but no @OnTask method handles it; task names are " + taskNames() + ".",
 							"Correct the name in @OnFinish, or add an @OnTask method for '" + name + "'.");
 				}
+			}
+		}
+		for (FinishListener listener : this.listeners) {
+			if (!listener.takesTaskResult()) {
+				assertSomeResultFits(listener);
 			}
 		}
 		List<FinishListener> ordered = new ArrayList<>(this.listeners);
@@ -99,6 +105,34 @@ public class TaskHandlerRegistry {
 			}
 		}
 		action.run();
+	}
+
+	/**
+	 * A value-typed listener runs for non-null results that are instances of its type: at least one handler it
+	 * listens to must declare a return type that may be one (the listener's type or a subtype of it, or a supertype
+	 * such as {@code Object} whose values may be). A {@code void} handler's result is always {@code null}.
+	 */
+	private void assertSomeResultFits(FinishListener listener) {
+		Map<String, String> resultTypes = new java.util.TreeMap<>();
+		for (TaskHandler handler : this.handlers.values()) {
+			if (!listener.appliesTo(handler.name())) {
+				continue;
+			}
+			Class<?> declared = handler.method().getReturnType();
+			resultTypes.put(handler.name(), declared.getTypeName());
+			Class<?> result = org.springframework.util.ClassUtils.resolvePrimitiveIfNecessary(declared);
+			if (result != Void.class && (listener.valueType().isAssignableFrom(result)
+					|| result.isAssignableFrom(listener.valueType()))) {
+				return;
+			}
+		}
+		String type = listener.valueType().getName();
+		throw new TaskHandlerDefinitionException("@OnFinish method " + listener + " takes a " + type
+				+ ", but no @OnTask method it listens to returns one, so it would never run; the result types of "
+				+ "the tasks it listens to are " + resultTypes + ".",
+				"Take one of those result types (or TaskResult<?> to receive every outcome), name the tasks with "
+						+ "@OnFinish(\"...\"), or return a " + listener.valueType().getSimpleName()
+						+ " from an @OnTask method.");
 	}
 
 	/** The handlers, in {@link TaskHandler#index()} order. */

@@ -402,13 +402,20 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	private String describe() {
 		TaskServerSettings settings = this.settings;
+		String handlers = this.registry.taskNames().size() + " task handler(s) " + this.registry.taskNames();
+		if (settings.inline()) {
+			return "inline (async-task.inline=true): every task runs on the thread that dispatches it, no task "
+					+ "workers, transport off, " + handlers;
+		}
 		int workers = this.pool.taskWorkerNum();
-		return workers + " task worker" + ((workers != 1) ? "s" : "") + " ("
-				+ settings.threadNamePrefix() + "0.." + (workers - 1) + "), dispatch-mode "
-				+ kebab(settings.dispatchMode()) + ", queue capacity " + this.pool.queueCapacity()
-				+ " per worker, when-full " + kebab(settings.whenFull()) + ", transport "
-				+ this.transport.name() + (settings.inline() ? ", inline (every task runs on its caller)" : "")
-				+ ", " + this.registry.taskNames().size() + " task handler(s) " + this.registry.taskNames();
+		int concurrency = this.pool.workerConcurrency();
+		return workers + " task worker" + ((workers != 1) ? "s" : "") + " (" + settings.threadNamePrefix() + "0.."
+				+ (workers - 1) + ")"
+				+ ((concurrency > 0) ? ", virtual threads (each task on its own, at most " + concurrency
+						+ " at once per worker: worker-concurrency)" : "")
+				+ ", dispatch-mode " + kebab(settings.dispatchMode()) + ", queue capacity " + this.pool.queueCapacity()
+				+ " per worker, when-full " + kebab(settings.whenFull()) + ", transport " + this.transport.name()
+				+ ", " + handlers;
 	}
 
 	private static String kebab(Enum<?> value) {

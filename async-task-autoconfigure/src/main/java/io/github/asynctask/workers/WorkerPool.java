@@ -68,6 +68,9 @@ public final class WorkerPool {
 	/** Tasks running on their callers' threads ({@code caller-runs}). */
 	private final AtomicInteger callerRunning = new AtomicInteger();
 
+	/** With virtual threads, {@code worker-concurrency}; 0 on platform threads. */
+	private final int workerConcurrency;
+
 	private volatile boolean stopping;
 
 	private volatile boolean terminating;
@@ -75,6 +78,7 @@ public final class WorkerPool {
 	public WorkerPool(WorkerPoolSettings settings, ExecutionControlSettings control, TaskRunner runner) {
 		this.settings = settings;
 		this.runner = runner;
+		this.workerConcurrency = control.virtualThreads() ? control.workerConcurrency() : 0;
 		this.retries = new RetryScheduler(control.maxBackoff(), runner.completion(), new RetryHandBack(this));
 		this.retryLink = new RetryInterceptor(this.retries);
 		this.timeouts = new TimeoutWatchdog(control.timeoutGrace(), runner.completion(), this.retries, this.stuck,
@@ -452,6 +456,14 @@ public final class WorkerPool {
 	/** Tasks queued per worker before the when-full policy applies. */
 	public int queueCapacity() {
 		return this.settings.queueCapacity();
+	}
+
+	/**
+	 * With virtual threads, the most tasks one worker runs at once ({@code worker-concurrency}); {@code 0} when each
+	 * worker runs its tasks one at a time on its own platform thread.
+	 */
+	public int workerConcurrency() {
+		return this.workerConcurrency;
 	}
 
 	/** Tasks running now, on workers and on callers. */

@@ -113,6 +113,37 @@ class UnknownPropertyReporterTests {
 	}
 
 	@Test
+	void aTypoInAnEnvironmentVariableWithUnderscoresIsReported(CapturedOutput output) {
+		this.runner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of("ASYNC_TASK_TASK_WORKER_NUN", "3"))))
+			.run((context) -> assertThat(warnings(output)).containsExactly(
+					"Unknown property 'ASYNC_TASK_TASK_WORKER_NUN' is ignored: did you mean "
+							+ "'ASYNC_TASK_TASK_WORKER_NUM' (async-task.task-worker-num)? "
+							+ "(from property source \"systemEnvironment\")"));
+	}
+
+	@Test
+	void environmentVariablesWithUnderscoresThatTheBinderReadsAreNotReported(CapturedOutput output) {
+		this.runner.withClassLoader(new ExtraMetadataClassLoader())
+			.withBean(NamedTasks.class, NamedTasks::new)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						Map.of("ASYNC_TASK_TASK_WORKER_NUM", "3", "ASYNC_TASK_SHUTDOWN_TIMEOUT", "5s",
+								"ASYNC_TASK_TASKS_SENDEMAIL_MAX_CONCURRENCY", "2", "ASYNC_TASK_COLOUR", "blue",
+								"ASYNCHRONOUS_TASKS", "x"))))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// the underscore form is one the binder reads
+				assertThat(context.getBean(TaskServer.class).taskWorkerNum()).isEqualTo(3);
+				assertThat(warnings(output)).containsExactly("Unknown property 'ASYNC_TASK_COLOUR' is ignored: "
+						+ "async-task has no property like it. (from property source \"systemEnvironment\")");
+			});
+	}
+
+	@Test
 	void anyNameIsAcceptedBelowAMapPropertyAndTheFieldAfterItIsChecked(CapturedOutput output) {
 		// the task names under async-task.tasks must be those of @OnTask methods, or startup fails
 		this.runner.withClassLoader(new ExtraMetadataClassLoader())

@@ -153,6 +153,55 @@ class TaskHandlerMethodProcessorTests {
 			});
 	}
 
+	@Test
+	void onFinishForAResultTypeNoOnTaskMethodReturnsFailsStartupListingTheResultTypes() {
+		this.runner.withBean("jobHandler", JobHandler.class, JobHandler::new)
+			.withBean("countHandler", CountHandler.class, CountHandler::new)
+			.withBean("nothingHandler", NothingHandler.class, NothingHandler::new)
+			.withBean("orphanListener", OrphanListener.class, OrphanListener::new)
+			.run((context) -> {
+				TaskHandlerDefinitionException ex = definitionFailure(context);
+				assertThat(ex.getDescription()).contains("bean 'orphanListener'")
+					.contains(OrphanListener.class.getName() + ".done(LocalDate)")
+					.contains("takes a java.time.LocalDate, but no @OnTask method it listens to returns one")
+					.contains("{Count=int, Job=java.lang.String, Void=void}");
+				assertThat(ex.getAction()).contains("TaskResult<?>");
+			});
+	}
+
+	@Test
+	void onFinishByNameIsCheckedAgainstTheNamedTasksOnly() {
+		this.runner.withBean("jobHandler", JobHandler.class, JobHandler::new)
+			.withBean("countHandler", CountHandler.class, CountHandler::new)
+			.withBean("namedListener", NamedIntegerListener.class, NamedIntegerListener::new)
+			.run((context) -> {
+				TaskHandlerDefinitionException ex = definitionFailure(context);
+				assertThat(ex.getDescription()).contains("bean 'namedListener'")
+					.contains("takes a java.lang.Integer")
+					.contains("{Job=java.lang.String}");
+			});
+	}
+
+	@Test
+	void onFinishOfAValueWhenEveryTaskIsVoidFailsStartup() {
+		this.runner.withBean("nothingHandler", NothingHandler.class, NothingHandler::new)
+			.withBean("objectListener", ObjectListener.class, ObjectListener::new)
+			.run((context) -> assertThat(definitionFailure(context).getDescription())
+				.contains("takes a java.lang.Object").contains("{Void=void}"));
+	}
+
+	@Test
+	void onFinishWhoseTypeAResultCanBeEitherWayStarts() {
+		// String for an Object result (it may be one), CharSequence for a String, Number for an int, Object,
+		// TaskResult beside a void task
+		this.runner.withBean("jobHandler", JobHandler.class, JobHandler::new)
+			.withBean("countHandler", CountHandler.class, CountHandler::new)
+			.withBean("nothingHandler", NothingHandler.class, NothingHandler::new)
+			.withBean("anyHandler", AnyHandler.class, AnyHandler::new)
+			.withBean("fittingListeners", FittingListeners.class, FittingListeners::new)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	// Names, parameters, results
 
 	@Test
@@ -432,6 +481,89 @@ class TaskHandlerMethodProcessorTests {
 
 		@OnFinish
 		void done(String value, TaskContext ctx, String other) {
+		}
+
+	}
+
+	record Count(int n) {
+	}
+
+	record Nothing() {
+	}
+
+	record Anything() {
+	}
+
+	static class CountHandler {
+
+		@OnTask
+		int count(Count count) {
+			return count.n();
+		}
+
+	}
+
+	static class NothingHandler {
+
+		@OnTask("Void")
+		void nothing(Nothing nothing) {
+		}
+
+	}
+
+	static class AnyHandler {
+
+		@OnTask
+		Object any(Anything anything) {
+			return "any";
+		}
+
+	}
+
+	static class OrphanListener {
+
+		@OnFinish
+		void done(java.time.LocalDate date) {
+		}
+
+	}
+
+	static class NamedIntegerListener {
+
+		@OnFinish("Job")
+		void done(Integer value) {
+		}
+
+	}
+
+	static class ObjectListener {
+
+		@OnFinish
+		void done(Object value) {
+		}
+
+	}
+
+	static class FittingListeners {
+
+		@OnFinish("Anything")
+		void string(String value) {
+		}
+
+		@OnFinish
+		void charSequence(CharSequence value, TaskContext ctx) {
+		}
+
+		@OnFinish
+		void number(Number value) {
+		}
+
+		@OnFinish
+		void object(Object value) {
+		}
+
+		@OnFinish("Void")
+		void result(TaskResult<?> result) {
 		}
 
 	}

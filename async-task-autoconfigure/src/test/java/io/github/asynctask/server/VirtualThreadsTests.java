@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +39,15 @@ class VirtualThreadsTests {
 		.withConfiguration(AutoConfigurations.of(AsyncTaskAutoConfiguration.class))
 		.withPropertyValues("async-task.task-worker-num=2", "async-task.virtual-threads=true")
 		.withBean(Blocking.class, Blocking::new);
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void theStartLineSaysVirtualThreadsAndWorkerConcurrency(CapturedOutput output) {
+		this.runner.withPropertyValues("async-task.worker-concurrency=7")
+			.run((context) -> assertThat(output).contains("Task server started: 2 task workers "
+					+ "(async-task-worker-0..1), virtual threads (each task on its own, at most 7 at once per worker: "
+					+ "worker-concurrency), dispatch-mode idle-first"));
+	}
 
 	@Test
 	void aThousandHandlersBlocking100msFinishOnTwoWorkersFarBelowAThousandTimes100ms() {

@@ -11,12 +11,8 @@ class RedisTransportFailureAnalyzer extends AbstractFailureAnalyzer<RedisTranspo
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, RedisTransportUnavailableException cause) {
 		return new FailureAnalysis("async-task.transport is 'redis', so tasks go through Redis Streams using the "
-				+ "application's RedisConnectionFactory, but " + cause.reason() + ".",
-				"Add spring-boot-starter-data-redis (and Jackson, which Spring Boot brings) to the application's "
-						+ "dependencies and point spring.data.redis.host/port (or spring.data.redis.url) at your Redis;"
-						+ " or define one RedisConnectionFactory bean (mark one @Primary if there are several); or "
-						+ "set async-task.transport=local to run tasks in this process.",
-				cause);
+				+ "application's RedisConnectionFactory and Jackson 3, but " + cause.reason() + ".",
+				cause.fix() + "; or set async-task.transport=local to run tasks in this process.", cause);
 	}
 
 }

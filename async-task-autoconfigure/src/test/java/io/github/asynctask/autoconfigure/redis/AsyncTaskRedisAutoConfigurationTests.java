@@ -1,7 +1,11 @@
 package io.github.asynctask.autoconfigure.redis;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 
+import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.annotation.OnTask;
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
 import io.github.asynctask.transport.local.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
@@ -9,6 +13,7 @@ import io.github.asynctask.transport.redis.RedisTestServer;
 import io.github.asynctask.transport.redis.RedisTransport;
 import io.github.asynctask.transport.redis.RedisTransportSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.Mockito;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -17,6 +22,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests of {@link AsyncTaskRedisAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class AsyncTaskRedisAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -113,6 +121,10 @@ class AsyncTaskRedisAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new RedisTransportFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Jackson 3 (tools.jackson.databind) is not on the");
+				assertThat(analysis.getAction()).startsWith("Add spring-boot-starter-jackson to the application's "
+						+ "dependencies")
+					.contains("spring-boot-starter-data-redis does not")
+					.doesNotContain("Spring Boot brings");
 			});
 	}
 
@@ -130,6 +142,41 @@ class AsyncTaskRedisAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("async-task.redis.node-id must be a non-empty name without spaces"));
+	}
+
+	@Test
+	void inlineModeStartsNoTransportSoATestNeedsNoRedis(CapturedOutput output) throws IOException {
+		// an application whose application.properties say transport=redis, tested inline, with no Redis to reach
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AsyncTaskRedisAutoConfiguration.class,
+					AsyncTaskAutoConfiguration.class, DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withBean(WhereAmI.class)
+			.withPropertyValues("async-task.transport=redis", "async-task.inline=true",
+					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + closedPort())
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(RedisTransport.class);
+				String thread = context.getBean(TaskTemplate.class).dispatchAndWait("x", Duration.ofSeconds(5));
+				assertThat(thread).isEqualTo(Thread.currentThread().getName());
+				assertThat(output).contains("async-task.transport=redis is not started because "
+						+ "async-task.inline=true: no Redis connection, no consumer, nothing read")
+					.contains("Task server started: inline (async-task.inline=true): every task runs on the thread "
+							+ "that dispatches it, no task workers, transport off, 1 task handler(s) [where]");
+			});
+	}
+
+	static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	static class WhereAmI {
+
+		@OnTask("where")
+		String where(String payload) {
+			return Thread.currentThread().getName();
+		}
+
 	}
 
 }

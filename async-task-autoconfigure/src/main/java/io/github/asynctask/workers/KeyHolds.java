@@ -50,11 +50,11 @@ final class KeyHolds {
 		return true;
 	}
 
-	/** The next task released from a hold that ended, or {@code null}. */
+	/**
+	 * The next task released from a hold that ended, or {@code null}. Holds end only in {@link #releaseEnded}, once
+	 * per take: a hold ending while the released tasks are being taken must not append its tasks behind them.
+	 */
 	@Nullable Task pollReleased() {
-		if (!this.holds.isEmpty()) {
-			releaseEnded();
-		}
 		if (this.count == 0) {
 			return null;
 		}
@@ -65,8 +65,14 @@ final class KeyHolds {
 		return task;
 	}
 
-	/** Releases the holds whose task was decided: what waited behind them runs next, in order. */
-	private void releaseEnded() {
+	/**
+	 * Releases the holds whose task was decided: what waited behind them runs next, in order. Called once before the
+	 * released tasks are taken; a task taken then whose key is held again is set aside behind the new hold, in order.
+	 */
+	void releaseEnded() {
+		if (this.holds.isEmpty()) {
+			return;
+		}
 		for (Iterator<Hold> it = this.holds.values().iterator(); it.hasNext();) {
 			Hold hold = it.next();
 			if (hold.holder.isDecided()) {

@@ -113,6 +113,7 @@ final class Worker implements Completion.Tally {
 			}
 		}
 		Task task;
+		this.holds.releaseEnded();
 		while ((task = this.holds.pollReleased()) != null) {
 			if (this.holds.setAside(task)) {
 				continue;

@@ -303,7 +303,7 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 		private long deadline;
 
 		/**
-		 * Written by the watchdog before its CAS to TIMED_OUT, read by the attempt only after it sees that state for
+		 * Written by the watchdog before its CAS to INTERRUPTING, read by the attempt only after it sees TIMED_OUT for
 		 * its own sequence: never stale.
 		 */
 		@Nullable AttemptTimeoutException error;

@@ -30,7 +30,7 @@ import org.springframework.context.Lifecycle;
  * worker's, each task name's and each handler's description, the last minutes of throughput (when a
  * {@link ThroughputSampler} runs) and, in redis mode, the cluster ({@code redis}) and its dead letters:
  * {@code GET dead-letters/{task}} lists them and {@code POST dead-letters/{task}} with {@code action}
- * ({@code redrive} or {@code delete}) and optional {@code ids} acts on them. Its default access is read-only: the
+ * ({@code redrive} or {@code delete}) and optional {@code ids} (comma-separated) acts on them. Its default access is read-only: the
  * write operation needs {@code management.endpoint.asynctask.access=unrestricted}.
  * <p>
  * Threading: a read is a snapshot of counters that may move while it is taken; it never blocks the task server.
@@ -134,37 +134,53 @@ public class AsyncTaskEndpoint {
 	 * @param part {@value #DEAD_LETTERS}
 	 * @param task the task name
 	 * @param action {@code redrive} or {@code delete}
-	 * @param ids the dead letters' ids; all of the task name's when {@code null}
+	 * @param ids the dead letters' ids, separated by commas (Actuator's web layer reads a request body as a map of
+	 * strings, so a JSON array cannot reach here); all of the task name's when {@code null}
 	 * @return what was done
 	 */
 	@WriteOperation
 	public DeadLetterActionDescriptor deadLetters(@Selector String part, @Selector String task, String action,
-			@Nullable List<String> ids) {
+			@Nullable String ids) {
 		AsyncTaskCluster cluster = cluster(part, task);
-		long done = switch (action) {
-			case "redrive" -> cluster.redrive(task, ids);
-			case "delete" -> cluster.delete(task, ids);
-			default -> throw new InvalidEndpointRequestException("Unknown action '" + action
-					+ "': use \"redrive\" (back on the task stream) or \"delete\"", "Unknown action");
-		};
-		return new DeadLetterActionDescriptor(task, action, done);
+		List<String> idList = (ids != null) ? List.of(ids.trim().split("\\s*,\\s*")) : null;
+		if (idList != null && idList.size() == 1 && idList.get(0).isEmpty()) {
+			throw invalid("\"ids\" is empty: give the ids of the dead letters to act on, "
+					+ "separated by commas, or leave \"ids\" out to act on all of them");
+		}
+		try {
+			long done = switch (action) {
+				case "redrive" -> cluster.redrive(task, idList);
+				case "delete" -> cluster.delete(task, idList);
+				default -> throw invalid("Unknown action '" + action
+						+ "': use \"redrive\" (back on the task stream) or \"delete\"");
+			};
+			return new DeadLetterActionDescriptor(task, action, done);
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(ex.getMessage());
+		}
 	}
 
 	private AsyncTaskCluster cluster(String part, String task) {
 		if (!DEAD_LETTERS.equals(part)) {
-			throw new InvalidEndpointRequestException("No part '" + part + "' in the asynctask endpoint: use "
-					+ DEAD_LETTERS + "/{task}", "No such part");
+			throw invalid("No part '" + part + "' in the asynctask endpoint: use "
+					+ DEAD_LETTERS + "/{task}");
 		}
 		AsyncTaskCluster cluster = this.cluster;
 		if (cluster == null) {
-			throw new InvalidEndpointRequestException("There are no dead letters with the " + this.transport
-					+ " transport: they exist in redis mode (async-task.transport=redis)", "No dead letters");
+			throw invalid("There are no dead letters with the " + this.transport
+					+ " transport: they exist in redis mode (async-task.transport=redis)");
 		}
 		if (!this.handlers.isFrozen() || !this.handlers.taskNames().contains(task)) {
-			throw new InvalidEndpointRequestException("No task named '" + task + "': known task names are "
-					+ (this.handlers.isFrozen() ? this.handlers.taskNames() : List.of()), "No such task");
+			throw invalid("No task named '" + task + "': known task names are "
+					+ (this.handlers.isFrozen() ? this.handlers.taskNames() : List.of()));
 		}
 		return cluster;
+	}
+
+	/** A request error whose message the web layer shows (it shows an exception's reason). */
+	private static InvalidEndpointRequestException invalid(String message) {
+		return new InvalidEndpointRequestException(message, message);
 	}
 
 	/**

@@ -461,10 +461,11 @@
 		}
 		var body = { action: action };
 		if (scope === 'selected') {
-			body.ids = Array.from(state.selected);
-			if (!body.ids.length) {
+			if (!state.selected.size) {
 				return;
 			}
+			// Actuator reads a request body as a map of strings: the ids go as one comma-separated string
+			body.ids = Array.from(state.selected).join(',');
 		}
 		state.busy = true;
 		updateActions(1);

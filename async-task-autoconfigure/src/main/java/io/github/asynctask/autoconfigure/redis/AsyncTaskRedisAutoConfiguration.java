@@ -1,5 +1,8 @@
 package io.github.asynctask.autoconfigure.redis;
 
+import java.util.List;
+
+import io.github.asynctask.actuate.AsyncTaskCluster;
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
 import io.github.asynctask.autoconfigure.AsyncTaskProperties;
 import io.github.asynctask.execution.TaskRunner;
@@ -7,12 +10,15 @@ import io.github.asynctask.handler.TaskHandlerRegistry;
 import io.github.asynctask.server.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
 import io.github.asynctask.transport.redis.JsonCodec;
+import io.github.asynctask.transport.redis.RedisClusterView;
+import io.github.asynctask.transport.redis.RedisDeadLetters;
 import io.github.asynctask.transport.redis.RedisTransport;
 import io.github.asynctask.transport.redis.RedisTransportSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -63,6 +69,31 @@ public final class AsyncTaskRedisAutoConfiguration {
 			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 			return new RedisTransport(settings, factory, new JsonCodec(mapper, redis.getMaxPayloadBytes()), registry,
 					runner, new LocalTransport(properties.toSettings(), runner));
+		}
+
+		@Bean
+		@ConditionalOnBean(RedisTransport.class)
+		@ConditionalOnMissingBean
+		RedisClusterView asyncTaskRedisClusterView(RedisTransport transport,
+				ObjectProvider<RedisConnectionFactory> connectionFactory, TaskHandlerRegistry registry) {
+			RedisTransportSettings settings = transport.settings();
+			return new RedisClusterView(connectionFactory.getObject(), transport.keys(), settings.nodeId(),
+					() -> registry.isFrozen() ? registry.taskNames() : List.of(), settings.claimIdle());
+		}
+
+		@Bean
+		@ConditionalOnBean(RedisTransport.class)
+		@ConditionalOnMissingBean
+		RedisDeadLetters asyncTaskRedisDeadLetters(RedisTransport transport,
+				ObjectProvider<RedisConnectionFactory> connectionFactory) {
+			return new RedisDeadLetters(connectionFactory.getObject(), transport.keys());
+		}
+
+		@Bean
+		@ConditionalOnBean({ RedisClusterView.class, RedisDeadLetters.class })
+		@ConditionalOnMissingBean
+		AsyncTaskCluster asyncTaskCluster(RedisClusterView view, RedisDeadLetters deadLetters) {
+			return new RedisAsyncTaskCluster(view, deadLetters);
 		}
 
 	}

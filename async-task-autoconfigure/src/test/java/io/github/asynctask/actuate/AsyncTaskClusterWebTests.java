@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -135,6 +138,25 @@ class AsyncTaskClusterWebTests {
 		assertThat(JsonPath.<Integer>read(deleted.body(), "$.count")).isEqualTo(1);
 		assertThat(cluster.deadLetterIds("to-delete")).isEmpty();
 		assertThat(ClusterFixture.runs("to-delete")).isZero();
+	}
+
+	@Test
+	void metersCountDeadLettersWhereTheyHappenAndReadTheStreamsInTheBackground() {
+		MeterRegistry worker = cluster.worker.getBean(MeterRegistry.class);
+		await().atMost(WAIT).untilAsserted(() -> {
+			Counter counter = worker.find("async.task.dead.lettered").tags("task", "Job", "reason", "max-deliveries")
+				.counter();
+			assertThat(counter).isNotNull();
+			assertThat(counter.count()).isEqualTo(2);
+		});
+		MeterRegistry web = cluster.web.getBean(MeterRegistry.class);
+		assertThat(web.find("async.task.dead.lettered").counters()).isEmpty();
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(web.get("async.task.nodes").gauge().value()).isGreaterThanOrEqualTo(1);
+			assertThat(web.get("async.task.stream.length").tag("task", "Job").gauge().value()).isNotNaN();
+			assertThat(web.get("async.task.stream.pending").tag("task", "Job").gauge().value()).isNotNaN();
+			assertThat(web.get("async.task.stream.lag").tag("task", "Job").gauge().value()).isNotNaN();
+		});
 	}
 
 	@Test

@@ -66,6 +66,22 @@ public final class RedisClusterView {
 		this.claimIdle = claimIdle;
 	}
 
+	RedisConnectionFactory factory() {
+		return this.factory;
+	}
+
+	RedisKeys keys() {
+		return this.keys;
+	}
+
+	String node() {
+		return this.node;
+	}
+
+	Supplier<? extends Collection<String>> taskNames() {
+		return this.taskNames;
+	}
+
 	/** Reads the whole view. */
 	public Cluster read() {
 		try (RedisConnection connection = this.factory.getConnection()) {

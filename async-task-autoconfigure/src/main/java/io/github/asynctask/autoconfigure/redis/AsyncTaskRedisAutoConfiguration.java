@@ -7,13 +7,14 @@ import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
 import io.github.asynctask.autoconfigure.AsyncTaskProperties;
 import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.handler.TaskHandlerRegistry;
-import io.github.asynctask.server.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
 import io.github.asynctask.transport.redis.JsonCodec;
 import io.github.asynctask.transport.redis.RedisClusterView;
 import io.github.asynctask.transport.redis.RedisDeadLetters;
+import io.github.asynctask.transport.redis.RedisKeys;
 import io.github.asynctask.transport.redis.RedisTransport;
 import io.github.asynctask.transport.redis.RedisTransportSettings;
+import io.github.asynctask.workers.WorkerPool;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -53,7 +54,7 @@ public final class AsyncTaskRedisAutoConfiguration {
 		@ConditionalOnMissingBean(TaskTransport.class)
 		RedisTransport asyncTaskTransport(AsyncTaskProperties properties,
 				ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<JsonMapper> jsonMapper,
-				TaskHandlerRegistry registry, TaskRunner runner) {
+				TaskHandlerRegistry registry, TaskRunner runner, WorkerPool pool) {
 			RedisConnectionFactory factory = connectionFactory.getIfUnique();
 			if (factory == null) {
 				throw new RedisTransportUnavailableException(connectionFactory.stream().findAny().isPresent()
@@ -67,8 +68,8 @@ public final class AsyncTaskRedisAutoConfiguration {
 					redis.getMaxPayloadBytes(), properties.getQueueCapacity(), properties.getWhenFull(),
 					properties.getBlockTimeout());
 			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
-			return new RedisTransport(settings, factory, new JsonCodec(mapper, redis.getMaxPayloadBytes()), registry,
-					runner, new LocalTransport(properties.toSettings(), runner));
+			return new RedisTransport(settings, factory, new JsonCodec(mapper), registry,
+					runner, pool);
 		}
 
 		@Bean
@@ -77,7 +78,8 @@ public final class AsyncTaskRedisAutoConfiguration {
 		RedisClusterView asyncTaskRedisClusterView(RedisTransport transport,
 				ObjectProvider<RedisConnectionFactory> connectionFactory, TaskHandlerRegistry registry) {
 			RedisTransportSettings settings = transport.settings();
-			return new RedisClusterView(connectionFactory.getObject(), transport.keys(), settings.nodeId(),
+			return new RedisClusterView(connectionFactory.getObject(), new RedisKeys(settings.keyPrefix()),
+					settings.nodeId(),
 					() -> registry.isFrozen() ? registry.taskNames() : List.of(), settings.claimIdle());
 		}
 
@@ -86,7 +88,7 @@ public final class AsyncTaskRedisAutoConfiguration {
 		@ConditionalOnMissingBean
 		RedisDeadLetters asyncTaskRedisDeadLetters(RedisTransport transport,
 				ObjectProvider<RedisConnectionFactory> connectionFactory) {
-			return new RedisDeadLetters(connectionFactory.getObject(), transport.keys());
+			return new RedisDeadLetters(connectionFactory.getObject(), new RedisKeys(transport.settings().keyPrefix()));
 		}
 
 		@Bean

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The key layout of the Redis transport, literally as the public contract names it:
  * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>} and {@code <prefix>:dead:<task-name>}, and one
- * consumer group, {@value #GROUP}, per task stream. No command touches two keys, so the layout works on Redis
- * Cluster as it is.
+ * consumer group, {@value #GROUP}, per task stream. Every command touches one key except the reader's one
+ * {@code XREADGROUP} over all of a node's task streams, so on Redis Cluster those streams are not yet spread over
+ * slots.
  */
 public final class RedisKeys {
 

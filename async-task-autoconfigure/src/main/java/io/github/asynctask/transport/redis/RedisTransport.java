@@ -18,7 +18,6 @@ import io.github.asynctask.TaskContext;
 import io.github.asynctask.TaskRejectedException;
 import io.github.asynctask.TaskResult;
 import io.github.asynctask.TaskStatus;
-import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.Completion;
@@ -26,9 +25,9 @@ import io.github.asynctask.execution.Task;
 import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.handler.TaskHandler;
 import io.github.asynctask.handler.TaskHandlerRegistry;
-import io.github.asynctask.server.LocalTransport;
-import io.github.asynctask.server.WhenFull;
 import io.github.asynctask.transport.TaskTransport;
+import io.github.asynctask.workers.WhenFull;
+import io.github.asynctask.workers.WorkerPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +50,7 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * dispatching thread and written to {@code <prefix>:task:<name>} by the {@link PipelinedWriter}, which pipelines a
  * burst of dispatches into one round trip. The {@link Task} waits here, by id, until its reply arrives.</li>
  * <li>Inbound (consuming nodes): the {@link StreamConsumer} reads entries of this node's task names and hands each
- * to this node's task workers (a {@link LocalTransport}) as a {@link Task} whose callback writes the reply to the
+ * to this node's {@link WorkerPool} as a {@link Task} whose callback writes the reply to the
  * origin's reply stream and acknowledges the entry, in one pipeline.</li>
  * <li>Replies: one thread reads {@code <prefix>:reply:<node-id>} and decides each waiting task's outcome through
  * {@link Completion}, so callbacks, futures, waits, gathers and {@code @OnFinish} run here, on the origin (on that
@@ -79,7 +78,8 @@ public final class RedisTransport implements TaskTransport {
 
 	private final TaskRunner runner;
 
-	private final LocalTransport local;
+	/** This node's worker pool, built once from the real settings: runs what this node reads. */
+	private final WorkerPool local;
 
 	private final RedisKeys keys;
 
@@ -112,7 +112,7 @@ public final class RedisTransport implements TaskTransport {
 	private volatile List<String> unknownStreams = List.of();
 
 	public RedisTransport(RedisTransportSettings settings, RedisConnectionFactory factory, JsonCodec codec,
-			TaskHandlerRegistry registry, TaskRunner runner, LocalTransport local) {
+			TaskHandlerRegistry registry, TaskRunner runner, WorkerPool local) {
 		this.settings = settings;
 		this.factory = factory;
 		this.codec = codec;
@@ -131,10 +131,6 @@ public final class RedisTransport implements TaskTransport {
 
 	public RedisTransportSettings settings() {
 		return this.settings;
-	}
-
-	public RedisKeys keys() {
-		return this.keys;
 	}
 
 	/** What one task name needs here: its handler, codecs and stream. */
@@ -515,7 +511,7 @@ public final class RedisTransport implements TaskTransport {
 			Task task = new Task(originId, handle.handler, payload, reply, Routing.any(), false, dispatchNanos(id));
 			task.originNode(origin);
 			task.recordRemoteRun(-1, (int) Math.max(0, deliveries + before - 1), 0);
-			RedisTransport.this.local.send(task, Admission.POLICY);
+			RedisTransport.this.local.offer(task, Admission.POLICY);
 		}
 
 		@Override
@@ -905,38 +901,6 @@ public final class RedisTransport implements TaskTransport {
 			}
 		}
 		this.replyReader = null;
-	}
-
-	// Stats: this node's workers
-
-	@Override
-	public int taskWorkerNum() {
-		return this.local.taskWorkerNum();
-	}
-
-	@Override
-	public int running() {
-		return this.local.running();
-	}
-
-	@Override
-	public long queued() {
-		return this.local.queued();
-	}
-
-	@Override
-	public int idleWorkers() {
-		return this.local.idleWorkers();
-	}
-
-	@Override
-	public List<WorkerStats> workers() {
-		return this.local.workers();
-	}
-
-	@Override
-	public int queueCapacity() {
-		return this.local.queueCapacity();
 	}
 
 }

@@ -30,9 +30,9 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * them ({@code XAUTOCLAIM}, looping on its cursor). Both re-open their connection after an error, with back-off, and
  * never die of one.
  * <p>
- * A node runs or queues at most {@code max(batch-size, task-worker-num)} entries at a time (read and not finished), so
- * it never hoards entries that idle workers of other nodes could run; an entry whose task finished stays held (its
- * lease renewed) only until its outcome is written. Each entry read goes to the {@link Inbound},
+ * A node runs or queues at most {@code max(batch-size, task-worker-num)} entries at a time (read and not finished):
+ * with a {@code batch-size} above its worker count it may hold entries that idle workers of other nodes could run;
+ * an entry whose task finished stays held (its lease renewed) only until its outcome is written. Each entry read goes to the {@link Inbound},
  * which runs it and acknowledges it with its reply (then calls {@link #released}); an entry delivered more than
  * {@code max-deliveries} times, or one deleted while pending, is dead-lettered instead.
  * <p>

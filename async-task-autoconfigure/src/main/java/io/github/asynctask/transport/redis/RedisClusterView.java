@@ -26,7 +26,7 @@ import org.springframework.data.redis.core.ScanOptions;
  * the transport's threads:
  * <ul>
  * <li>streams: per task name of this application, the stream's length, the group's pending entries and lag, its
- * consumers ({@code XINFO STREAM}, {@code XPENDING}, {@code XINFO GROUPS}, {@code XINFO CONSUMERS}), the delayed
+ * consumers ({@code XLEN}, {@code XPENDING}, {@code XINFO GROUPS}, {@code XINFO CONSUMERS}), the delayed
  * tasks ({@code ZCARD <prefix>:delayed:<name>}, 0 where there is none) and the dead letters
  * ({@code XLEN <prefix>:dead:<name>});</li>
  * <li>nodes: each heartbeat key {@code <prefix>:node:<id>} (found with one {@code SCAN} on that pattern; a hash's

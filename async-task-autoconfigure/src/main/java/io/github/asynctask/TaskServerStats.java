@@ -22,8 +22,11 @@ public interface TaskServerStats {
 	/** Workers running nothing and having nothing queued. */
 	int idleWorkerNum();
 
-	/** Tasks waiting in queues. */
+	/** Tasks waiting in queues (delayed tasks once due and waiting for room included). */
 	long queuedNum();
+
+	/** Delayed tasks ({@code TaskTemplate.after}, {@code at}) not yet due; not counted in {@link #queuedNum()}. */
+	long scheduledNum();
 
 	/** One entry per worker, ordered by id. */
 	List<WorkerStats> workers();

@@ -1,6 +1,7 @@
 package io.github.asynctask;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -14,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>
  * Threading: every method may be called from any thread. The dispatch methods never wait for the task itself;
  * they can wait only for room in a full queue ({@code async-task.when-full: block}, at most
- * {@code block-timeout}). The views {@link #named}, {@link #onWorker} and {@link #withKey} are immutable and can be
- * combined and kept in fields.
+ * {@code block-timeout}). The views {@link #named}, {@link #onWorker}, {@link #withKey}, {@link #after} and
+ * {@link #at} are immutable and can be combined and kept in fields.
  */
 public interface TaskTemplate {
 
@@ -117,5 +118,31 @@ public interface TaskTemplate {
 	 * @return the view
 	 */
 	TaskTemplate withKey(Object key);
+
+	/**
+	 * A view whose tasks start no earlier than {@code delay} after their dispatch, e.g.
+	 * {@code tasks.withKey(user).after(Duration.ofMinutes(30)).dispatch(reminder)}. A dispatch returns the id at once
+	 * and is never refused for want of room: the task waits outside any worker queue (counted in
+	 * {@link TaskServerStats#scheduledNum()}) until it is due, then enters the normal path (routing, key order,
+	 * {@code max-concurrency}), waiting for room if the queues are full. {@link #cancel} takes it back before it is
+	 * due. A zero or negative delay means now: the view dispatches like one without a delay.
+	 * <p>
+	 * Combines with every view and method: {@link #dispatchAndWait} counts its timeout from the call (the delay
+	 * included); a batch ({@link #submitAll}, {@link #dispatchAllAndWait}) is accepted whole at the call, every task
+	 * of it due at the same time. In-process only for now ({@code async-task.transport=local}, not {@code inline}).
+	 * @param delay how long after each dispatch its task may start
+	 * @return the view
+	 * @throws IllegalArgumentException if the delay is longer than 100 years
+	 */
+	TaskTemplate after(Duration delay);
+
+	/**
+	 * A view whose tasks start no earlier than {@code when}, as {@link #after} with the delay from each dispatch to
+	 * {@code when}. The instant is turned into a delay at dispatch: a wall-clock change afterwards does not move the
+	 * task. An instant in the past means now.
+	 * @param when the earliest start
+	 * @return the view
+	 */
+	TaskTemplate at(Instant when);
 
 }

@@ -65,6 +65,8 @@ class ArchitectureTests {
 			.definedBy("io.github.asynctask.workers..")
 			.layer("transport")
 			.definedBy("io.github.asynctask.transport..")
+			.layer("delay")
+			.definedBy("io.github.asynctask.delay..")
 			.layer("server")
 			.definedBy("io.github.asynctask.server..")
 			.layer("autoconfigure")
@@ -73,11 +75,14 @@ class ArchitectureTests {
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("server")
 			.mayOnlyBeAccessedByLayers("autoconfigure")
-			.whereLayer("transport")
+			.whereLayer("delay")
 			.mayOnlyBeAccessedByLayers("server", "autoconfigure")
+			.whereLayer("transport")
+			.mayOnlyBeAccessedByLayers("delay", "server", "autoconfigure")
 			.whereLayer("workers")
 			.mayOnlyBeAccessedByLayers("transport", "server", "autoconfigure")
-			.because("the layers are execution <- workers <- transport.* <- server <- autoconfigure: a lower layer "
+			.because("the layers are execution <- workers <- transport.* <- delay (the server's timer of delayed "
+					+ "tasks, a dispatch concern above the transport) <- server <- autoconfigure: a lower layer "
 					+ "that imports a higher one is how settings got lost (a transport building the server's pool "
 					+ "with defaults)");
 		rule.check(CLASSES);

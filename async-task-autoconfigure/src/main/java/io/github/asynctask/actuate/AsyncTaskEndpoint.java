@@ -237,13 +237,14 @@ public class AsyncTaskEndpoint {
 	 * @param taskingNum tasks running now
 	 * @param idleWorkerNum workers running nothing with nothing queued
 	 * @param queuedNum tasks waiting in queues
+	 * @param scheduledNum delayed tasks not yet due
 	 */
 	public record StatsDescriptor(long dispatched, long completed, long failed, int taskingNum, int idleWorkerNum,
-			long queuedNum) {
+			long queuedNum, long scheduledNum) {
 
 		static StatsDescriptor of(TaskServerStats stats) {
 			return new StatsDescriptor(stats.dispatched(), stats.completed(), stats.failed(), stats.taskingNum(),
-					stats.idleWorkerNum(), stats.queuedNum());
+					stats.idleWorkerNum(), stats.queuedNum(), stats.scheduledNum());
 		}
 
 	}

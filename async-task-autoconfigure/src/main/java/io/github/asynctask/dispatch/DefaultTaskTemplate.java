@@ -1,6 +1,7 @@
 package io.github.asynctask.dispatch;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
@@ -22,7 +23,7 @@ import org.springframework.util.Assert;
 /**
  * The {@link TaskTemplate}: resolves each payload's handler and hands the task, with its routing and the
  * destination of its outcome, to a {@link TaskDispatcher}. Views ({@link #named}, {@link #onWorker},
- * {@link #withKey}) are new immutable instances sharing the dispatcher and registry; a {@code named} view resolves
+ * {@link #withKey}, {@link #after}, {@link #at}) are new immutable instances sharing the dispatcher and registry; a {@code named} view resolves
  * its task name at its first dispatch, so views can be made in constructors.
  */
 public final class DefaultTaskTemplate implements TaskTemplate {
@@ -39,52 +40,60 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 
 	private final Routing routing;
 
+	private final Delay delay;
+
 	public DefaultTaskTemplate(TaskDispatcher dispatcher, TaskHandlerRegistry registry) {
-		this(dispatcher, registry, null, null, Routing.any());
+		this(dispatcher, registry, null, null, Routing.any(), Delay.NONE);
 	}
 
 	private DefaultTaskTemplate(TaskDispatcher dispatcher, TaskHandlerRegistry registry, @Nullable String name,
-			@Nullable TaskHandler named, Routing routing) {
+			@Nullable TaskHandler named, Routing routing, Delay delay) {
 		this.dispatcher = dispatcher;
 		this.registry = registry;
 		this.name = name;
 		this.named = named;
 		this.routing = routing;
+		this.delay = delay;
 	}
 
 	@Override
 	public long dispatch(Object payload) {
-		return this.dispatcher.dispatch(handlerFor(payload), payload, null, this.routing, Admission.POLICY);
+		return this.dispatcher.dispatch(handlerFor(payload), payload, null, this.routing, Admission.POLICY,
+				this.delay.nanosFromNow());
 	}
 
 	@Override
 	public OptionalLong tryDispatch(Object payload) {
-		long id = this.dispatcher.dispatch(handlerFor(payload), payload, null, this.routing, Admission.TRY);
+		long id = this.dispatcher.dispatch(handlerFor(payload), payload, null, this.routing, Admission.TRY,
+				this.delay.nanosFromNow());
 		return (id < 0) ? OptionalLong.empty() : OptionalLong.of(id);
 	}
 
 	@Override
 	public <R> long dispatch(Object payload, TaskCallback<R> callback) {
 		Assert.notNull(callback, "callback must not be null");
-		return this.dispatcher.dispatch(handlerFor(payload), payload, callback, this.routing, Admission.POLICY);
+		return this.dispatcher.dispatch(handlerFor(payload), payload, callback, this.routing, Admission.POLICY,
+				this.delay.nanosFromNow());
 	}
 
 	@Override
 	public <R> CompletableFuture<R> submit(Object payload) {
 		TaskHandler handler = handlerFor(payload);
 		ResultFuture<R> future = new ResultFuture<>(this.dispatcher, handler);
-		this.dispatcher.dispatch(handler, payload, future, this.routing, Admission.POLICY);
+		this.dispatcher.dispatch(handler, payload, future, this.routing, Admission.POLICY, this.delay.nanosFromNow());
 		return future;
 	}
 
 	@Override
 	public <R> R dispatchAndWait(Object payload, Duration timeout) {
 		Assert.notNull(timeout, "timeout must not be null");
+		long deadline = System.nanoTime() + timeout.toNanos(); // from the call: a delay or a wait for room counts
 		TaskHandler handler = handlerFor(payload);
 		ResultFuture<R> future = new ResultFuture<>(this.dispatcher, handler);
-		long id = this.dispatcher.dispatch(handler, payload, future, this.routing, Admission.POLICY);
+		long id = this.dispatcher.dispatch(handler, payload, future, this.routing, Admission.POLICY,
+				this.delay.nanosFromNow());
 		try {
-			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			TaskTimeoutException timedOut = new TaskTimeoutException("Task " + id + " '" + handler.name()
@@ -125,7 +134,8 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		TaskHandler[] handlers = handlersFor(payloads);
 		Gather<R> gather = new Gather<>(this.dispatcher, handlers, payloads);
-		long[] ids = this.dispatcher.dispatchAll(handlers, payloads, gather::slot, this.routing);
+		long[] ids = this.dispatcher.dispatchAll(handlers, payloads, gather::slot, this.routing,
+				this.delay.nanosFromNow());
 		try {
 			return gather.future().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
@@ -145,7 +155,7 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 	public <R> CompletableFuture<List<TaskResult<R>>> submitAll(List<?> payloads) {
 		TaskHandler[] handlers = handlersFor(payloads);
 		Gather<R> gather = new Gather<>(this.dispatcher, handlers, payloads);
-		this.dispatcher.dispatchAll(handlers, payloads, gather::slot, this.routing);
+		this.dispatcher.dispatchAll(handlers, payloads, gather::slot, this.routing, this.delay.nanosFromNow());
 		return gather.future();
 	}
 
@@ -166,7 +176,8 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 	@Override
 	public TaskTemplate named(String taskName) {
 		Assert.hasText(taskName, "taskName must not be empty");
-		return new DefaultTaskTemplate(this.dispatcher, this.registry, taskName.trim(), null, this.routing);
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, taskName.trim(), null, this.routing,
+				this.delay);
 	}
 
 	@Override
@@ -176,7 +187,7 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 			throw new IllegalArgumentException("Worker id " + workerId + " is out of range: worker ids start at 0.");
 		}
 		this.dispatcher.validate(routing);
-		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, routing);
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, routing, this.delay);
 	}
 
 	@Override
@@ -184,7 +195,21 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 		Assert.notNull(key, "key must not be null");
 		Routing routing = Routing.key(key);
 		this.dispatcher.validate(routing);
-		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, routing);
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, routing, this.delay);
+	}
+
+	@Override
+	public TaskTemplate after(Duration delay) {
+		Assert.notNull(delay, "delay must not be null");
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, this.routing,
+				Delay.after(delay));
+	}
+
+	@Override
+	public TaskTemplate at(Instant when) {
+		Assert.notNull(when, "when must not be null");
+		return new DefaultTaskTemplate(this.dispatcher, this.registry, this.name, this.named, this.routing,
+				Delay.at(when));
 	}
 
 	private TaskHandler handlerFor(@Nullable Object payload) {
@@ -212,7 +237,8 @@ public final class DefaultTaskTemplate implements TaskTemplate {
 	@Override
 	public String toString() {
 		return "TaskTemplate" + ((this.name != null) ? "[named=" + this.name + "]" : "")
-				+ (this.routing.isAny() ? "" : "[" + this.routing + "]");
+				+ (this.routing.isAny() ? "" : "[" + this.routing + "]")
+				+ ((this.delay == Delay.NONE) ? "" : "[" + this.delay + "]");
 	}
 
 }

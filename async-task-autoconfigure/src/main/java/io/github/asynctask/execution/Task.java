@@ -77,6 +77,9 @@ public final class Task implements TaskContext, TaskResult<Object> {
 
 	private final long dispatchNanos;
 
+	/** {@link System#nanoTime()} when a delayed task is due; 0 for a task dispatched to run now. */
+	private long dueNanos;
+
 	private volatile int state;
 
 	private int workerId = -1;
@@ -158,6 +161,27 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	/** {@link System#nanoTime()} at dispatch; 0 if no one could read it (see the constructor). */
 	public long dispatchNanos() {
 		return this.dispatchNanos;
+	}
+
+	/**
+	 * Makes this task a delayed one, due at {@code dueNanos}; called by its dispatcher before the task is published
+	 * to the timer (whose lock publishes the write).
+	 */
+	public void due(long dueNanos) {
+		this.dueNanos = dueNanos;
+	}
+
+	/** {@link System#nanoTime()} when a delayed task is due; 0 for a task dispatched to run now. */
+	public long dueNanos() {
+		return this.dueNanos;
+	}
+
+	/**
+	 * {@link System#nanoTime()} from which the task could start, where its queue wait counts from: its due time if
+	 * it was delayed, else its dispatch time (0 if no one could read that, see the constructor).
+	 */
+	public long readyNanos() {
+		return (this.dueNanos != 0) ? this.dueNanos : this.dispatchNanos;
 	}
 
 	/** {@link System#nanoTime()} when the current (or last) attempt started; 0 if it never started. */

@@ -79,6 +79,8 @@ public class TaskMetrics implements MeterBinder, TaskObserver {
 	private void bindServerGauges(MeterRegistry registry) {
 		gauge(registry, "async.task.queued", "Tasks waiting in queues", TASKS,
 				(metrics) -> metrics.server.get().stats().queuedNum());
+		gauge(registry, "async.task.scheduled", "Delayed tasks not yet due", TASKS,
+				(metrics) -> metrics.server.get().stats().scheduledNum());
 		gauge(registry, "async.task.running", "Tasks running now", TASKS,
 				(metrics) -> metrics.server.get().stats().taskingNum());
 		gauge(registry, "async.task.workers", "Task workers", "workers",
@@ -147,7 +149,7 @@ public class TaskMetrics implements MeterBinder, TaskObserver {
 			LongAdder waits = sums.queueWaits[index];
 			FunctionTimer.builder("async.task.queue.wait", starts, LongAdder::sum, (s) -> waits.sum(),
 					TimeUnit.NANOSECONDS)
-				.description("Time from dispatch to the first start")
+				.description("Time from dispatch (for a delayed task: from its due time) to the first start")
 				.tags(task)
 				.register(registry);
 		}
@@ -179,12 +181,13 @@ public class TaskMetrics implements MeterBinder, TaskObserver {
 	@Override
 	public void started(Task task) {
 		Sums sums = this.sums;
-		if (sums == null || task.attempts() != 1 || task.dispatchNanos() == 0) {
+		long ready = task.readyNanos(); // a delayed task waits in its queue from its due time
+		if (sums == null || task.attempts() != 1 || ready == 0) {
 			return; // not a first start, or not stamped (no one could read its dispatch time)
 		}
 		int index = task.handler().index();
 		sums.firstStarts[index].increment();
-		sums.queueWaits[index].add(Math.max(0, task.startNanos() - task.dispatchNanos()));
+		sums.queueWaits[index].add(Math.max(0, task.startNanos() - ready));
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.dispatch.TaskDispatcher;
+import io.github.asynctask.delay.DelayedTasks;
 import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.ExecutionChain;
 import io.github.asynctask.execution.Task;
@@ -79,6 +80,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	private final List<? extends TaskInterceptor> interceptors;
 
+	private final DelayedTasks delayed;
+
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile int state = NEW;
@@ -101,6 +104,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		this.events = runner.completion().events();
 		this.ids = ids;
 		this.interceptors = List.copyOf(interceptors);
+		this.delayed = new DelayedTasks(transport, runner.completion(), pool.taskWorkerNum());
 	}
 
 	/** An in-process server with no observer and no interceptor. */
@@ -137,7 +141,10 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	@Override
 	public long dispatch(TaskHandler handler, Object payload, TaskCallback<?> callback, Routing routing,
-			Admission admission) {
+			Admission admission, long delayNanos) {
+		if (delayNanos > 0) {
+			return dispatchLater(handler, payload, callback, routing, delayNanos);
+		}
 		if (this.state != RUNNING) {
 			this.events.rejected(handler, notRunningMessage());
 			throw notRunning(handler);
@@ -178,13 +185,61 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		return task.taskId();
 	}
 
+	/** A delayed task: accepted at once (never refused for room), handed to the transport by the timer when due. */
+	private long dispatchLater(TaskHandler handler, Object payload, TaskCallback<?> callback, Routing routing,
+			long delayNanos) {
+		checkDelayable(handler);
+		if (this.state != RUNNING) {
+			this.events.rejected(handler, notRunningMessage());
+			throw notRunning(handler);
+		}
+		Task task = delayedTask(handler, payload, callback, routing, System.nanoTime() + delayNanos);
+		this.events.dispatching(task);
+		if (!this.delayed.schedule(task)) {
+			this.events.rejected(task, notRunningMessage());
+			throw notRunning(handler);
+		}
+		this.events.accepted(task);
+		return task.taskId();
+	}
+
+	private Task delayedTask(TaskHandler handler, Object payload, TaskCallback<?> callback, Routing routing,
+			long dueNanos) {
+		ExecutionChain chain = this.chains[handler.index()];
+		Task task = new Task(this.ids.next(), handler, payload, callback, routing, false,
+				chain.stampsDispatchTime() ? System.nanoTime() : 0);
+		task.due(dueNanos);
+		chain.onDispatch(task);
+		return task;
+	}
+
+	/** Delayed tasks wait on this process's timer, which needs this process's workers. */
+	private void checkDelayable(TaskHandler handler) {
+		if (this.settings.inline()) {
+			throw new IllegalArgumentException("Task '" + handler.name() + "' cannot be delayed (after/at) with "
+					+ "async-task.inline=true: inline runs every task on its caller at once, and a delayed task "
+					+ "waits for its time to run on a worker. Set async-task.inline=false, or dispatch without "
+					+ "after/at in this configuration.");
+		}
+		if (!"local".equals(this.transport.name())) {
+			throw new IllegalArgumentException("Task '" + handler.name() + "' cannot be delayed (after/at) with "
+					+ "async-task.transport=" + this.transport.name() + ": delayed tasks are in-process only for "
+					+ "now, and an in-process timer would lose them when this node stops. Use "
+					+ "async-task.transport=local for delayed tasks, or keep the due time in your own store and "
+					+ "dispatch when it comes (e.g. from a @Scheduled method).");
+		}
+	}
+
 	@Override
 	public long[] dispatchAll(TaskHandler[] handlers, List<?> payloads,
-			IntFunction<? extends TaskCallback<?>> callbacks, Routing routing) {
+			IntFunction<? extends TaskCallback<?>> callbacks, Routing routing, long delayNanos) {
 		int n = handlers.length;
 		long[] ids = new long[n];
 		if (n == 0) {
 			return ids;
+		}
+		if (delayNanos > 0) {
+			return dispatchAllLater(handlers, payloads, callbacks, routing, delayNanos);
 		}
 		if (this.state != RUNNING) {
 			this.events.rejected(handlers[0], notRunningMessage());
@@ -249,6 +304,38 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		return ids;
 	}
 
+	/**
+	 * A delayed batch: every task due at the same time, accepted whole now (the timer refuses none for room), each
+	 * handed to the transport on its own when due, waiting for room rather than refused, so none is taken back then.
+	 */
+	private long[] dispatchAllLater(TaskHandler[] handlers, List<?> payloads,
+			IntFunction<? extends TaskCallback<?>> callbacks, Routing routing, long delayNanos) {
+		checkDelayable(handlers[0]);
+		if (this.state != RUNNING) {
+			this.events.rejected(handlers[0], notRunningMessage());
+			throw notRunning(handlers[0]);
+		}
+		int n = handlers.length;
+		long due = System.nanoTime() + delayNanos;
+		Task[] tasks = new Task[n];
+		long[] ids = new long[n];
+		for (int i = 0; i < n; i++) {
+			tasks[i] = delayedTask(handlers[i], payloads.get(i), callbacks.apply(i), routing, due);
+			ids[i] = tasks[i].taskId();
+			this.events.dispatching(tasks[i]);
+		}
+		if (!this.delayed.scheduleAll(tasks)) {
+			for (Task task : tasks) {
+				this.events.rejected(task, notRunningMessage());
+			}
+			throw notRunning(handlers[0]);
+		}
+		for (Task task : tasks) {
+			this.events.accepted(task);
+		}
+		return ids;
+	}
+
 	private static RuntimeException batchRefused(RuntimeException ex, int size, int queued) {
 		if (!(ex instanceof TaskRejectedException)) {
 			return ex;
@@ -272,7 +359,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	@Override
 	public boolean cancel(long taskId) {
-		return this.transport.cancel(taskId);
+		// the timer first: a task leaves it for the transport under its lock, so it is found in one or the other
+		return this.delayed.cancel(taskId) || this.transport.cancel(taskId);
 	}
 
 	@Override
@@ -304,6 +392,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			this.chains = chains;
 			this.runner.chains(chains);
 			this.transport.start();
+			this.delayed.open();
 			this.state = RUNNING;
 		}
 		if (logger.isInfoEnabled()) {
@@ -337,6 +426,13 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		// deliveries below run user code: never under the lifecycle monitor
 		Duration timeout = this.settings.shutdownTimeout();
 		long start = System.nanoTime();
+		// delayed tasks not yet due end now, the drain does not wait for them; due ones still go to the queues
+		int cancelledDelayed = this.delayed.close("was not yet due when the task server stopped",
+				start + timeout.toNanos() / 2);
+		if (cancelledDelayed > 0) {
+			logger.info("Task server stopping: " + cancelledDelayed + " delayed task(s) ended CANCELLED (not yet "
+					+ "due, or due and still without room after half of async-task.shutdown-timeout)");
+		}
 		long queued = this.pool.queued();
 		int running = this.pool.running();
 		if (queued + running > 0) {
@@ -391,7 +487,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			succeeded += counters.completedCount(TaskStatus.SUCCEEDED);
 		}
 		return new Stats(dispatched, completed, completed - succeeded, this.pool.running(), this.pool.idleWorkers(),
-				this.pool.queued(), workers);
+				this.pool.queued() + this.delayed.due(), this.delayed.scheduled(), workers);
 	}
 
 	/** Tasks refused at dispatch since start, over every task name. */
@@ -418,7 +514,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 	}
 
 	record Stats(long dispatched, long completed, long failed, int taskingNum, int idleWorkerNum, long queuedNum,
-			List<WorkerStats> workers) implements TaskServerStats {
+			long scheduledNum, List<WorkerStats> workers) implements TaskServerStats {
 	}
 
 }

@@ -409,14 +409,14 @@ class SeamsTests {
 
 		@Override
 		public long dispatch(TaskHandler handler, Object payload, @Nullable TaskCallback<?> callback, Routing routing,
-				Admission admission) {
+				Admission admission, long delayNanos) {
 			this.calls.add(handler.name() + " " + routing + " " + admission);
 			return 42;
 		}
 
 		@Override
 		public long[] dispatchAll(TaskHandler[] handlers, List<?> payloads,
-				java.util.function.IntFunction<? extends TaskCallback<?>> callbacks, Routing routing) {
+				java.util.function.IntFunction<? extends TaskCallback<?>> callbacks, Routing routing, long delayNanos) {
 			return new long[handlers.length];
 		}
 

@@ -2,6 +2,7 @@ package io.github.asynctask.metrics;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -133,7 +134,7 @@ class TaskMetricsTests {
 					"async.task.completed", "async.task.duration", "async.task.queue.wait", "async.task.retries",
 					"async.task.results.dropped", "async.task.listener.errors", "async.task.queued",
 					"async.task.running", "async.task.workers", "async.task.workers.idle",
-					"async.task.worker.queued");
+					"async.task.worker.queued", "async.task.scheduled");
 			for (Meter meter : registry.getMeters()) {
 				if (meter.getId().getName().startsWith("async.task.")) {
 					assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank();
@@ -145,8 +146,33 @@ class TaskMetricsTests {
 				.containsExactlyInAnyOrder("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED");
 			assertThat(registry.get("async.task.dispatched").functionCounter().getId().getType())
 				.isEqualTo(Meter.Type.COUNTER);
-			assertThat(registry.get("async.task.duration").functionTimers()).hasSize(3 * 4)
+			assertThat(registry.get("async.task.duration").functionTimers()).hasSize(4 * 4)
 				.allSatisfy((timer) -> assertThat(timer.getId().getType()).isEqualTo(Meter.Type.TIMER));
+		});
+	}
+
+	@Test
+	void delayedTasksAreCountedByTheScheduledGaugeAndWaitInTheQueueFromTheirDueTime() {
+		this.runner.run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			long far = template.after(Duration.ofHours(1)).dispatch(new Ok(1));
+			assertThat(gauge(registry, "async.task.scheduled")).isEqualTo(1);
+			assertThat(gauge(registry, "async.task.queued")).isZero();
+
+			Duration delay = Duration.ofMillis(200);
+			CompletableFuture<Long> started = new CompletableFuture<>();
+			long before = System.nanoTime();
+			template.after(delay).dispatch(new Stamp(started));
+			long start = started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			await().atMost(WAIT).until(() -> queueWait(registry, "Stamp").count() == 1);
+			// counted from the due time: at most what passed from the dispatch call to the handler, less the delay
+			assertThat(queueWait(registry, "Stamp").totalTime(TimeUnit.NANOSECONDS))
+				.isLessThanOrEqualTo((double) (start - before - delay.toNanos()));
+			assertThat(gauge(registry, "async.task.scheduled")).isEqualTo(1);
+			assertThat(template.cancel(far)).isTrue();
+			assertThat(gauge(registry, "async.task.scheduled")).isZero();
+			assertThat(completed(registry, "Ok", TaskStatus.CANCELLED)).isEqualTo(1);
 		});
 	}
 
@@ -200,6 +226,9 @@ class TaskMetricsTests {
 	record Hold(CountDownLatch started, CountDownLatch release) {
 	}
 
+	record Stamp(CompletableFuture<Long> started) {
+	}
+
 	static class Handlers {
 
 		@OnTask
@@ -210,6 +239,11 @@ class TaskMetricsTests {
 		@OnTask
 		void boom(Boom job) {
 			throw new IllegalStateException(job.why());
+		}
+
+		@OnTask
+		void stamp(Stamp job) {
+			job.started().complete(System.nanoTime());
 		}
 
 		@OnTask

@@ -20,12 +20,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Scenario 12: what the dashboard's throughput ring costs scenario 1's workload (no-op tasks from one producer, first
+ * Scenario 13: what the dashboard's throughput ring costs scenario 1's workload (no-op tasks from one producer, first
  * dispatch to last {@code @OnFinish}), in one run: {@code ringOff} is the starter as it is, {@code asyncTaskRingOn}
  * the same with the {@link ThroughputSampler} that {@code async-task.dashboard.enabled=true} starts (one thread
  * reading the server's counters once a second). The goal: within 2%.
  */
-@Scenario(id = "12", title = "Dashboard ring overhead, no-op task, 1 producer (tasks/s)",
+@Scenario(id = "13", title = "Dashboard ring overhead, no-op task, 1 producer (tasks/s)",
 		goals = @Goal(subject = "asyncTaskRingOn", baseline = "ringOff", minRatio = 0.98))
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -173,6 +173,11 @@ class RedisClusterViewTests {
 		}
 
 		@Override
+		public long scheduledNum() {
+			return 0;
+		}
+
+		@Override
 		public List<io.github.asynctask.WorkerStats> workers() {
 			return List.of();
 		}

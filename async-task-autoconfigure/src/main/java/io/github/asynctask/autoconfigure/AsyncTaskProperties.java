@@ -114,6 +114,8 @@ public class AsyncTaskProperties {
 
 	private final Health health = new Health();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	public int getTaskWorkerNum() {
 		return this.taskWorkerNum;
 	}
@@ -408,6 +410,10 @@ public class AsyncTaskProperties {
 		return this.health;
 	}
 
+	public Dashboard getDashboard() {
+		return this.dashboard;
+	}
+
 	/** The task server settings these properties describe. */
 	public TaskServerSettings toSettings() {
 		return new TaskServerSettings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
@@ -452,6 +458,43 @@ public class AsyncTaskProperties {
 							+ queueFillThreshold + ". Set the share of the queues' capacity from which the task "
 							+ "server is reported OUT_OF_SERVICE, e.g. 0.9.");
 			this.queueFillThreshold = queueFillThreshold;
+		}
+
+	}
+
+	/** The dashboard page. */
+	public static class Dashboard {
+
+		/**
+		 * Whether to serve the dashboard page, in a Spring MVC application with Actuator and the asynctask endpoint
+		 * exposed over HTTP.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Path of the dashboard page.
+		 */
+		private String path = "/async-task";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			Assert.isTrue(path != null && path.startsWith("/") && path.length() > 1 && !path.endsWith("/")
+					&& !path.contains("*") && !path.contains("{") && !path.contains(" "),
+					() -> "async-task.dashboard.path must start with '/', not end with '/' and hold no wildcard, "
+							+ "brace or space, but was '" + path + "'. Set a path such as '/async-task' or "
+							+ "'/ops/tasks'.");
+			this.path = path;
 		}
 
 	}

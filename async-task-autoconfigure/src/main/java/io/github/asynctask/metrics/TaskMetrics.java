@@ -202,6 +202,25 @@ public class TaskMetrics implements MeterBinder, TaskObserver {
 		sums.runTimes[task.handler().index()][task.status().ordinal()].add(runTime);
 	}
 
+	/**
+	 * The mean handler run time of a task name's ended tasks, as {@code async.task.duration} measures it.
+	 * @param handler the task name's handler
+	 * @return milliseconds, or {@code NaN} when none ended since the meters were bound
+	 */
+	public double meanRunTimeMillis(TaskHandler handler) {
+		Sums sums = this.sums;
+		int index = handler.index();
+		if (sums == null || index >= sums.runTimes.length) {
+			return Double.NaN;
+		}
+		long count = handler.counters().completedCount();
+		long nanos = 0;
+		for (LongAdder runTime : sums.runTimes[index]) {
+			nanos += runTime.sum();
+		}
+		return (count > 0) ? nanos / 1e6 / count : Double.NaN;
+	}
+
 	/** The striped sums behind the timers, by handler index (and outcome ordinal). */
 	private static final class Sums {
 

@@ -12,9 +12,12 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.JsonPath;
 import io.github.asynctask.TaskResult;
 import io.github.asynctask.TaskServer;
+import io.github.asynctask.TaskStatus;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.annotation.OnFinish;
 import io.github.asynctask.annotation.OnTask;
+import io.github.asynctask.handler.TaskCounters;
+import io.github.asynctask.handler.TaskHandlerRegistry;
 import io.github.asynctask.server.DefaultTaskServer;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +62,9 @@ class AsyncTaskActuatorWebTests {
 	@Autowired
 	private Handlers handlers;
 
+	@Autowired
+	private TaskHandlerRegistry registry;
+
 	@Test
 	void endpointDescribesTheServerItsWorkersAndItsHandlers() throws Exception {
 		this.template.<String>submit(new Greeting("hello")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -89,6 +95,21 @@ class AsyncTaskActuatorWebTests {
 			.containsEntry("bean", "handlers")
 			.containsEntry("method", "greet(Greeting)")
 			.containsEntry("finishListeners", List.of("handlers#greeted(TaskResult)"));
+		// a task's end is counted just after its outcome is delivered: wait until the counts stand still
+		TaskCounters counters = this.registry.handler("Greeting").counters(); // the other test may run first
+		await().atMost(WAIT).until(() -> counters.completedCount() == counters.dispatchedCount());
+		Object tasks = JsonPath.parse(get("/actuator/asynctask").body()).json();
+		Map<String, Object> greetings = JsonPath.<List<Map<String, Object>>>read(tasks, "$.tasks").stream()
+			.filter((task) -> task.get("task").equals("Greeting"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(greetings).containsEntry("dispatched", (int) counters.dispatchedCount())
+			.containsEntry("completed", (int) counters.completedCount())
+			.containsEntry("failed", (int) (counters.completedCount() - counters.completedCount(TaskStatus.SUCCEEDED)))
+			.containsEntry("retries", 0)
+			.containsKey("meanRunTimeMillis");
+		assertThat(counters.completedCount(TaskStatus.SUCCEEDED)).isPositive();
+		assertThat(JsonPath.<Map<String, Object>>read(json, "$")).doesNotContainKeys("throughput", "redis");
 	}
 
 	@Test

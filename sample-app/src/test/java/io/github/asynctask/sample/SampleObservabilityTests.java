@@ -34,6 +34,19 @@ class SampleObservabilityTests {
 	}
 
 	@Test
+	void thePageLinksTheDashboardWhichIsServed() {
+		assertThat(this.http.getForObject("/", String.class)).contains("href=\"/async-task\"");
+		ResponseEntity<String> dashboard = this.http.getForEntity("/async-task", String.class);
+		assertThat(dashboard.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(dashboard.getBody()).contains("<title>async-task dashboard</title>",
+				"<meta name=\"async-task-endpoint\" content=\"/actuator/asynctask\">");
+		assertThat(this.http.getForEntity("/async-task/assets/dashboard.js", String.class).getStatusCode())
+			.isEqualTo(HttpStatus.OK);
+		String endpoint = this.http.getForObject("/actuator/asynctask", String.class);
+		assertThat(JsonPath.<Integer>read(endpoint, "$.throughput.intervalSeconds")).isEqualTo(1);
+	}
+
+	@Test
 	void endpointHealthAndMetersDescribeTheTaskWorkers() {
 		ResponseEntity<NewsletterStatus> accepted = this.http.postForEntity("/api/newsletters",
 				Map.of("subject", "Meters", "body", "Counted", "count", 5), NewsletterStatus.class);

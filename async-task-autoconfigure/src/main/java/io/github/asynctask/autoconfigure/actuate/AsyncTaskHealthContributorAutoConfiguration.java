@@ -1,10 +1,12 @@
 package io.github.asynctask.autoconfigure.actuate;
 
 import io.github.asynctask.TaskServer;
+import io.github.asynctask.actuate.AsyncTaskCluster;
 import io.github.asynctask.actuate.AsyncTaskHealthIndicator;
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
 import io.github.asynctask.autoconfigure.AsyncTaskProperties;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,10 +28,11 @@ public final class AsyncTaskHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "asyncTaskHealthIndicator")
-	AsyncTaskHealthIndicator asyncTaskHealthIndicator(TaskServer server, AsyncTaskProperties properties) {
+	AsyncTaskHealthIndicator asyncTaskHealthIndicator(TaskServer server, AsyncTaskProperties properties,
+			ObjectProvider<AsyncTaskCluster> cluster) {
 		return new AsyncTaskHealthIndicator(server, () -> AsyncTaskState.of(server),
 				(long) properties.getQueueCapacity() * server.taskWorkerNum(),
-				properties.getHealth().getQueueFillThreshold());
+				properties.getHealth().getQueueFillThreshold(), cluster.getIfUnique());
 	}
 
 }

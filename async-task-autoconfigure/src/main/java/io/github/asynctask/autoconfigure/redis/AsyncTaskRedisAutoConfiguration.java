@@ -1,11 +1,17 @@
 package io.github.asynctask.autoconfigure.redis;
 
+import java.util.List;
+
+import io.github.asynctask.actuate.AsyncTaskCluster;
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
 import io.github.asynctask.autoconfigure.AsyncTaskProperties;
 import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.handler.TaskHandlerRegistry;
 import io.github.asynctask.transport.TaskTransport;
 import io.github.asynctask.transport.redis.JsonCodec;
+import io.github.asynctask.transport.redis.RedisClusterView;
+import io.github.asynctask.transport.redis.RedisDeadLetters;
+import io.github.asynctask.transport.redis.RedisKeys;
 import io.github.asynctask.transport.redis.RedisTransport;
 import io.github.asynctask.transport.redis.RedisTransportSettings;
 import io.github.asynctask.workers.WorkerPool;
@@ -15,6 +21,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -76,6 +83,32 @@ public final class AsyncTaskRedisAutoConfiguration {
 			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 			return new RedisTransport(settings, factory, new JsonCodec(mapper), registry,
 					runner, pool);
+		}
+
+		@Bean
+		@ConditionalOnBean(RedisTransport.class)
+		@ConditionalOnMissingBean
+		RedisClusterView asyncTaskRedisClusterView(RedisTransport transport,
+				ObjectProvider<RedisConnectionFactory> connectionFactory, TaskHandlerRegistry registry) {
+			RedisTransportSettings settings = transport.settings();
+			return new RedisClusterView(connectionFactory.getObject(), new RedisKeys(settings.keyPrefix()),
+					settings.nodeId(),
+					() -> registry.isFrozen() ? registry.taskNames() : List.of(), settings.claimIdle());
+		}
+
+		@Bean
+		@ConditionalOnBean(RedisTransport.class)
+		@ConditionalOnMissingBean
+		RedisDeadLetters asyncTaskRedisDeadLetters(RedisTransport transport,
+				ObjectProvider<RedisConnectionFactory> connectionFactory) {
+			return new RedisDeadLetters(connectionFactory.getObject(), new RedisKeys(transport.settings().keyPrefix()));
+		}
+
+		@Bean
+		@ConditionalOnBean({ RedisClusterView.class, RedisDeadLetters.class })
+		@ConditionalOnMissingBean
+		AsyncTaskCluster asyncTaskCluster(RedisClusterView view, RedisDeadLetters deadLetters) {
+			return new RedisAsyncTaskCluster(view, deadLetters);
 		}
 
 	}

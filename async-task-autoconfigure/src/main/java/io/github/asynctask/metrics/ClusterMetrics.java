@@ -1,0 +1,111 @@
+package io.github.asynctask.metrics;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+/**
+ * The meters of a cluster (redis mode): {@code async.task.stream.length}, {@code .pending} and {@code .lag} per task
+ * name, {@code async.task.nodes}, all gauges over a reading its source takes in the background (a scrape never waits
+ * on Redis), and {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node that
+ * dead-lettered, a series per reason kind from its first dead letter on.
+ * <p>
+ * Threading: gauges are read by the registries' threads; {@link #deadLettered} is called by the source's thread.
+ */
+public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
+
+	/** The figures of the last reading; {@code NaN} before there is one. */
+	public interface Figures {
+
+		/** Entries in a task name's stream. */
+		double streamLength(String task);
+
+		/** Entries of a task name's stream read and not yet acknowledged. */
+		double streamPending(String task);
+
+		/** Entries of a task name's stream not yet read. */
+		double streamLag(String task);
+
+		/** Live nodes. */
+		double nodes();
+
+	}
+
+	private final Supplier<? extends Collection<String>> taskNames;
+
+	private final Figures figures;
+
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+	/**
+	 * @param taskNames the task names, known when the meters are bound
+	 * @param figures the last reading
+	 */
+	public ClusterMetrics(Supplier<? extends Collection<String>> taskNames, Figures figures) {
+		this.taskNames = taskNames;
+		this.figures = figures;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registries.add(registry);
+		Gauge.builder("async.task.nodes", this.figures, Figures::nodes)
+			.description("Live nodes of the cluster")
+			.baseUnit("nodes")
+			.register(registry);
+		bindStreams(registry);
+	}
+
+	/** Binds the per-task gauges of registries bound before the task names were known (registering is idempotent). */
+	@Override
+	public void afterSingletonsInstantiated() {
+		this.registries.forEach(this::bindStreams);
+	}
+
+	private void bindStreams(MeterRegistry registry) {
+		for (String task : this.taskNames.get()) {
+			Gauge.builder("async.task.stream.length", this.figures, (f) -> f.streamLength(task))
+				.description("Entries in the task name's stream")
+				.baseUnit(BaseUnits.TASKS)
+				.tag("task", task)
+				.register(registry);
+			Gauge.builder("async.task.stream.pending", this.figures, (f) -> f.streamPending(task))
+				.description("Entries of the task name's stream read by a node and not yet acknowledged")
+				.baseUnit(BaseUnits.TASKS)
+				.tag("task", task)
+				.register(registry);
+			Gauge.builder("async.task.stream.lag", this.figures, (f) -> f.streamLag(task))
+				.description("Entries of the task name's stream not yet read by any node")
+				.baseUnit(BaseUnits.TASKS)
+				.tag("task", task)
+				.register(registry);
+		}
+	}
+
+	/**
+	 * Counts dead letters this node wrote.
+	 * @param task the task name
+	 * @param reason the kind of reason
+	 * @param count how many
+	 */
+	public void deadLettered(String task, String reason, long count) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder("async.task.dead.lettered")
+				.description("Entries dead-lettered by this node instead of run")
+				.baseUnit(BaseUnits.TASKS)
+				.tags("task", task, "reason", reason)
+				.register(registry)
+				.increment(count);
+		}
+	}
+
+}

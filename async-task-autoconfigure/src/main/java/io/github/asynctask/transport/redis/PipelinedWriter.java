@@ -42,9 +42,10 @@ final class PipelinedWriter implements Runnable {
 		int issue(RedisConnection connection, Acks acks);
 
 		/**
-		 * Its commands' results ({@code results[from .. from+count)}); an element may be an exception.
+		 * The results of its own commands, in the order it issued them (empty if it issued none); an element may be
+		 * an exception.
 		 */
-		void done(List<Object> results, int from);
+		void done(List<Object> results);
 
 		/** It can never be written (the writer stopped with it unwritten). */
 		void abandoned();
@@ -218,8 +219,10 @@ final class PipelinedWriter implements Runnable {
 		}
 		from = 0;
 		for (int i = 0; i < counts.length; i++) {
+			// each write sees its own results only: one that issued nothing gets none, never its neighbour's
+			int to = Math.min(from + counts[i], results.size());
 			try {
-				batch.get(i).done(results, from);
+				batch.get(i).done(results.subList(Math.min(from, to), to));
 			}
 			catch (Throwable ex) {
 				logger.error("Handling the result of a Redis write failed", ex);
@@ -238,8 +241,14 @@ final class PipelinedWriter implements Runnable {
 		return true;
 	}
 
-	static @Nullable Throwable error(List<Object> results, int index) {
-		return (index < results.size() && results.get(index) instanceof Throwable error) ? error : null;
+	/** The first error among a write's results, or {@code null}. */
+	static @Nullable Throwable error(List<Object> results) {
+		for (Object result : results) {
+			if (result instanceof Throwable error) {
+				return error;
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -309,11 +309,11 @@ public final class RedisTransport implements TaskTransport {
 		}
 
 		@Override
-		public void done(List<Object> results, int from) {
-			if (from >= results.size()) {
-				return;
+		public void done(List<Object> results) {
+			if (results.isEmpty()) {
+				return; // decided (cancelled) before it was written: nothing was issued
 			}
-			Object result = results.get(from);
+			Object result = results.get(0);
 			if (result instanceof Throwable error) {
 				fail(this.task, "could not be written to Redis: " + error);
 				return;
@@ -586,7 +586,7 @@ public final class RedisTransport implements TaskTransport {
 			}
 
 			@Override
-			public void done(List<Object> results, int from) {
+			public void done(List<Object> results) {
 				released(stream, id);
 			}
 
@@ -738,8 +738,8 @@ public final class RedisTransport implements TaskTransport {
 		}
 
 		@Override
-		public void done(List<Object> results, int from) {
-			Throwable error = PipelinedWriter.error(results, from);
+		public void done(List<Object> results) {
+			Throwable error = PipelinedWriter.error(results);
 			if (error != null) {
 				logger.error("The outcome of entry " + this.id + " of " + this.stream + " could not be written ("
 						+ error + "); the entry stays pending and runs again after async-task.redis.claim-idle");

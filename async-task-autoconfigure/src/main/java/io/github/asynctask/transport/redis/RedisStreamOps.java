@@ -117,10 +117,6 @@ final class RedisStreamOps {
 		return connection.streamCommands().xAdd(record(key, fields), options);
 	}
 
-	static void ack(RedisConnection connection, byte[] key, String... ids) {
-		connection.streamCommands().xAck(key, RedisKeys.GROUP, ids);
-	}
-
 	/** Renews the lease of pending entries of this consumer: their idle time restarts, their delivery count stays. */
 	static void renew(RedisConnection connection, byte[] key, String consumer, Collection<String> ids) {
 		connection.streamCommands().xClaimJustId(key, RedisKeys.GROUP, consumer,

@@ -122,7 +122,7 @@ class RedisTransportTests {
 	@Test
 	void aTaskReadFromRedisIsDatedByItsEntryIdNotByItsRead() {
 		long twoSecondsAgo = System.currentTimeMillis() - 2000;
-		long dispatched = RedisTransport.dispatchNanos(twoSecondsAgo + "-0");
+		long dispatched = Inbound.dispatchNanos(twoSecondsAgo + "-0");
 		assertThat(System.nanoTime() - dispatched).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1990));
 	}
 

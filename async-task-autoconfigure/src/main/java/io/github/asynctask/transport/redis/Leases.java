@@ -92,8 +92,18 @@ final class Leases implements RedisLoop.Step {
 		this.nextNanos = Math.max(this.nextNanos + this.periodNanos, System.nanoTime());
 		renew(connection);
 		if (this.takingOver) {
-			recoverOwn(connection);
-			takeOver(connection);
+			for (TaskStream stream : this.streams) {
+				try {
+					recoverOwn(connection, stream);
+					takeOver(connection, stream);
+				}
+				catch (RuntimeException ex) {
+					if (!RedisStreamOps.groupLost(ex)) {
+						throw ex;
+					}
+					StreamReader.recreateGroup(connection, stream, this.node);
+				}
+			}
 		}
 	}
 
@@ -127,23 +137,23 @@ final class Leases implements RedisLoop.Step {
 	 * of the first one). No other node renews them, so they are this node's to run now, without waiting for
 	 * claim-idle.
 	 */
-	private void recoverOwn(RedisConnection connection) {
+	private void recoverOwn(RedisConnection connection, TaskStream stream) {
 		Duration idle = Duration.ofNanos(2 * this.periodNanos);
-		for (TaskStream stream : this.streams) {
-			int room = this.held.room();
-			if (room <= 0 || !this.takingOver) {
-				return;
-			}
+		int reserved = this.takingOver ? this.held.reserve(this.batchSize, true) : 0;
+		if (reserved == 0) {
+			return;
+		}
+		try {
 			Map<String, Long> pending = RedisStreamOps.idlePending(connection, stream.keyBytes, this.node, idle,
-					room + stream.held().size());
+					reserved + stream.held().size());
 			List<String> lost = new ArrayList<>();
 			for (String id : pending.keySet()) {
-				if (!stream.held().contains(id) && lost.size() < room) {
+				if (!stream.held().contains(id) && lost.size() < reserved) {
 					lost.add(id);
 				}
 			}
 			if (lost.isEmpty()) {
-				continue;
+				return;
 			}
 			for (ByteRecord record : RedisStreamOps.claim(connection, stream.keyBytes, this.node, idle, lost)) {
 				String id = record.getId().getValue();
@@ -159,18 +169,21 @@ final class Leases implements RedisLoop.Step {
 				}
 			}
 		}
+		finally {
+			this.held.unreserve(reserved);
+		}
 	}
 
-	private void takeOver(RedisConnection connection) {
-		for (TaskStream stream : this.streams) {
-			String cursor = "0-0";
-			do {
-				int room = this.held.room();
-				if (room <= 0 || !this.takingOver) {
-					return;
-				}
+	private void takeOver(RedisConnection connection, TaskStream stream) {
+		String cursor = "0-0";
+		do {
+			int reserved = this.takingOver ? this.held.reserve(this.batchSize, true) : 0;
+			if (reserved == 0) {
+				return;
+			}
+			try {
 				RedisStreamOps.AutoClaimed claimed = RedisStreamOps.autoClaim(connection, stream.keyBytes, this.node,
-						this.claimIdle, cursor, Math.min(this.batchSize, room));
+						this.claimIdle, cursor, reserved);
 				for (String id : claimed.deleted()) {
 					this.inbound.deleted(stream, id, 0);
 				}
@@ -202,8 +215,11 @@ final class Leases implements RedisLoop.Step {
 				}
 				cursor = claimed.cursor();
 			}
-			while (!"0-0".equals(cursor) && !cursor.equals("0"));
+			finally {
+				this.held.unreserve(reserved);
+			}
 		}
+		while (!"0-0".equals(cursor) && !cursor.equals("0"));
 	}
 
 }

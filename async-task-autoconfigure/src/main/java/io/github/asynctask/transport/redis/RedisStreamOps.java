@@ -94,6 +94,15 @@ final class RedisStreamOps {
 		}
 	}
 
+	/**
+	 * Whether Redis refused a command because the stream's group is gone: {@code NOGROUP}, or a blocked read ended
+	 * because its stream was deleted.
+	 */
+	static boolean groupLost(Throwable error) {
+		return RedisLoop.refused(error) && (messageContains(error, "NOGROUP")
+				|| messageContains(error, "the stream key no longer exists"));
+	}
+
 	static boolean messageContains(Throwable error, String text) {
 		for (Throwable t = error; t != null; t = t.getCause()) {
 			String message = t.getMessage();

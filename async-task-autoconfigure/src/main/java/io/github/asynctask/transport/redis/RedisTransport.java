@@ -92,7 +92,7 @@ public final class RedisTransport implements TaskTransport {
 
 	/** What one run (start to stop) of the transport is made of. */
 	private record Parts(TaskStreams streams, PipelinedWriter writer, TaskWriter tasks, ReplyReader replies,
-			@Nullable HeldEntries held, @Nullable StreamReader reader, @Nullable Leases leases) {
+			@Nullable HeldEntries held, List<StreamReader> readers, @Nullable Leases leases) {
 	}
 
 	// Dispatch (outbound)
@@ -164,27 +164,30 @@ public final class RedisTransport implements TaskTransport {
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), this.settings.batchSize());
 		HeldEntries held = null;
-		StreamReader reader = null;
+		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
 		if (this.settings.consume() && !streams.isEmpty()) {
-			held = new HeldEntries(Math.max(this.settings.batchSize(), this.local.taskWorkerNum()));
+			int workers = this.local.taskWorkerNum();
+			held = new HeldEntries(workers, workers);
 			ReplyWriter replyWriter = new ReplyWriter(writer, held, this.keys, node);
 			Inbound inbound = new Inbound(held, replyWriter, (task) -> this.local.send(task, Admission.POLICY),
 					this.settings.maxDeliveries());
-			reader = new StreamReader(this.factory, node, streams.all(), held, inbound, this.settings.batchSize());
+			for (TaskStream stream : streams.all()) {
+				readers.add(new StreamReader(this.factory, node, stream, held, inbound, this.settings.batchSize()));
+			}
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, writer, tasks, replies, held, reader, leases);
+		this.parts = new Parts(streams, writer, tasks, replies, held, readers, leases);
 		this.running = true;
 		writer.start();
 		replies.start();
-		if (reader != null) {
-			reader.start();
+		readers.forEach(StreamReader::start);
+		if (leases != null) {
 			leases.start();
 		}
 		logger.info("Redis transport started: node '" + node + "', key prefix '" + this.keys.prefix() + "', "
-				+ ((reader != null) ? "consuming " + streams.all() : "dispatch only (consume=false)")
+				+ ((leases != null) ? "consuming " + streams.all() : "dispatch only (consume=false)")
 				+ ", claim-idle " + this.settings.claimIdle().toMillis() + "ms, max-deliveries "
 				+ this.settings.maxDeliveries() + ", batch-size " + this.settings.batchSize());
 	}
@@ -240,9 +243,8 @@ public final class RedisTransport implements TaskTransport {
 	@Override
 	public boolean drain(long deadlineNanos) {
 		Parts parts = this.parts;
-		if (parts != null && parts.reader != null) {
-			parts.reader.stop();
-			parts.leases.stopTakingOver();
+		if (parts != null) {
+			stopReading(parts);
 		}
 		this.running = false;
 		boolean drained = this.local.drain(deadlineNanos);
@@ -281,14 +283,20 @@ public final class RedisTransport implements TaskTransport {
 		if (parts == null) {
 			return;
 		}
-		if (parts.reader != null) {
-			parts.reader.stop();
-		}
+		stopReading(parts);
 		parts.writer.stop(Math.max(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
 		if (parts.leases != null) {
 			parts.leases.stop();
 		}
 		parts.replies.stop();
+	}
+
+	private static void stopReading(Parts parts) {
+		parts.readers.forEach(StreamReader::stop);
+		parts.readers.forEach(StreamReader::await);
+		if (parts.leases != null) {
+			parts.leases.stopTakingOver();
+		}
 	}
 
 	// Stats: this node's workers

@@ -2,7 +2,6 @@ package io.github.asynctask.transport.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -20,12 +20,16 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
 /**
- * The inbound reader of a consuming node: one thread that reads the node's task streams ({@code XREADGROUP}, as the
- * node's consumer in each stream's group) into the room its {@link HeldEntries} leave, and hands each entry to the
- * {@link Inbound}. After a failure it first re-reads the entries already delivered to its consumer name (a reply to
- * a read may have been lost with the connection).
+ * The inbound reader of one task stream on a consuming node: a thread that reads the stream as the node's consumer
+ * in its group ({@code XREADGROUP} on that one key, so it works on Redis Cluster whatever slot each task name hashes
+ * to) into the room the node's {@link HeldEntries} leave, and hands each entry to the {@link Inbound}. When the
+ * stream has nothing new it waits with {@code XREAD BLOCK ... $}, which takes nothing, so a reader waiting on an idle
+ * stream holds no room that another stream's entries need.
+ * At start and after a failure it first re-reads the entries already delivered to its consumer name (a reply to a
+ * read may have been lost with the connection). A group found gone ({@code NOGROUP}: the stream deleted, Redis
+ * restarted without persistence) is created again at once, with a WARN.
  * <p>
- * Threading: {@link #start} and {@link #stop} by the transport's lifecycle.
+ * Threading: {@link #start}, {@link #stop} and {@link #await} by the transport's lifecycle.
  */
 final class StreamReader implements RedisLoop.Step {
 
@@ -36,68 +40,71 @@ final class StreamReader implements RedisLoop.Step {
 
 	private final String node;
 
-	private final List<TaskStream> streams;
-
-	private final Map<String, TaskStream> byKey = new HashMap<>();
+	private final TaskStream stream;
 
 	private final HeldEntries held;
 
 	private final Inbound inbound;
 
-	private final int batchSize;
-
 	private final RedisLoop loop;
 
 	private final Consumer consumer;
 
-	private final StreamOffset<byte[]>[] offsets;
+	private final StreamOffset<byte[]> offset;
 
-	/** Re-read this consumer's pending entries first (at start, and after a failure). */
-	private boolean rereadPending = true;
+	private final StreamOffset<byte[]> newEntries;
+
+	/**
+	 * Where the re-read of this consumer's pending entries goes on ({@code 0-0} at start and after a failure), or
+	 * {@code null} once it reached their end.
+	 */
+	private @Nullable String pendingFrom = "0-0";
+
+	/** The most one read asks for (within the room left). */
+	private final int readSize;
 
 	private volatile boolean waitingForRoom;
 
-	@SuppressWarnings("unchecked")
-	StreamReader(RedisConnectionFactory factory, String node, List<TaskStream> streams, HeldEntries held,
-			Inbound inbound, int batchSize) {
+	StreamReader(RedisConnectionFactory factory, String node, TaskStream stream, HeldEntries held, Inbound inbound,
+			int batchSize) {
 		this.node = node;
-		this.streams = List.copyOf(streams);
-		for (TaskStream stream : streams) {
-			this.byKey.put(stream.key, stream);
-		}
+		this.stream = stream;
 		this.held = held;
 		this.inbound = inbound;
-		this.batchSize = batchSize;
+		this.readSize = batchSize;
 		this.consumer = Consumer.from(RedisKeys.GROUP, node);
-		this.offsets = new StreamOffset[this.streams.size()];
-		for (int i = 0; i < this.offsets.length; i++) {
-			this.offsets[i] = StreamOffset.create(this.streams.get(i).keyBytes, ReadOffset.lastConsumed());
-		}
+		this.offset = StreamOffset.create(stream.keyBytes, ReadOffset.lastConsumed());
+		this.newEntries = StreamOffset.create(stream.keyBytes, ReadOffset.latest());
 		// not a daemon: like a Kafka listener, a consuming node with nothing else to do (no web server) stays up until
 		// its context is closed; the lifecycle's stop ends the thread
-		this.loop = new RedisLoop(factory, "async-task-redis-reader", "Redis reader of node " + node, logger, false,
-				this);
-		held.onRoom(() -> {
-			if (this.waitingForRoom) {
-				this.loop.wake();
-			}
-		});
+		this.loop = new RedisLoop(factory, "async-task-redis-reader-" + stream.taskName,
+				"Redis reader of node " + node + " for " + stream, logger, false, this);
+		held.onRoom(this::roomFreed);
 	}
 
 	void start() {
 		this.loop.start();
 	}
 
-	/** Stops reading: returns once the reader thread has ended (within {@link #BLOCK} of a read). */
+	/** Asks the reader to stop; it ends within {@link #BLOCK} of a read ({@link #await}). */
 	void stop() {
 		this.loop.stop();
+	}
+
+	void await() {
 		this.loop.await(BLOCK.toMillis() * 10 + 2000);
+	}
+
+	private void roomFreed() {
+		if (this.waitingForRoom) {
+			this.loop.wake();
+		}
 	}
 
 	@Override
 	public void run(RedisConnection connection) {
-		int room = this.held.room();
-		if (room <= 0) {
+		int reserved = this.held.reserve(this.readSize, false);
+		if (reserved == 0) {
 			this.waitingForRoom = true;
 			if (this.held.room() <= 0 && !this.loop.stopping()) {
 				LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
@@ -105,66 +112,80 @@ final class StreamReader implements RedisLoop.Step {
 			this.waitingForRoom = false;
 			return;
 		}
-		if (this.rereadPending) {
-			readOwnPending(connection); // if it throws, the flag stays set and the next round tries again
-			this.rereadPending = false;
-			return;
-		}
-		StreamReadOptions options = StreamReadOptions.empty().count(Math.min(this.batchSize, room)).block(BLOCK);
-		List<ByteRecord> records;
 		try {
-			records = connection.streamCommands().xReadGroup(this.consumer, options, this.offsets);
+			if (this.pendingFrom != null) {
+				readOwnPending(connection, reserved);
+				return;
+			}
+			// a read that takes entries never blocks: a blocked read would hold room another stream's entries need
+			List<ByteRecord> records = connection.streamCommands().xReadGroup(this.consumer,
+					StreamReadOptions.empty().count(reserved), this.offset);
+			if (records != null && !records.isEmpty()) {
+				for (ByteRecord record : records) {
+					this.inbound.take(this.stream, record.getId().getValue(), Entries.fields(record.getValue()), 1);
+				}
+				return;
+			}
+			this.held.unreserve(reserved);
+			reserved = 0;
+			// nothing new: wait, holding no room, until an entry is added (an entry added between the two reads
+			// waits for the next round, within BLOCK)
+			connection.streamCommands().xRead(StreamReadOptions.empty().count(1).block(BLOCK), this.newEntries);
 		}
 		catch (RuntimeException ex) {
-			this.rereadPending = true;
+			this.pendingFrom = "0-0";
+			if (RedisStreamOps.groupLost(ex)) {
+				recreateGroup(connection, this.stream, this.node);
+				return;
+			}
 			throw ex;
 		}
-		if (records != null) {
-			for (ByteRecord record : records) {
-				TaskStream stream = this.byKey.get(RedisKeys.text(record.getStream()));
-				if (stream != null) {
-					this.inbound.take(stream, record.getId().getValue(), Entries.fields(record.getValue()), 1);
-				}
-			}
+		finally {
+			this.held.unreserve(reserved);
+		}
+	}
+
+	/** Creates a stream's group again after it was found gone; says so once, from the node that created it. */
+	static void recreateGroup(RedisConnection connection, TaskStream stream, String node) {
+		if (RedisStreamOps.createGroup(connection, stream.keyBytes)) {
+			logger.warn("The consumer group of " + stream + " was gone (the stream was deleted, or Redis restarted "
+					+ "without persistence); node " + node + " created it again. Entries read before are no longer "
+					+ "pending there (their outcomes are still written); entries written from now on run as usual.");
 		}
 	}
 
 	/**
-	 * Reads the entries pending for this node's consumer name that it does not hold: after a restart with the same
-	 * node id, or after a read whose reply the broken connection lost.
+	 * Reads (up to {@code room} of) the entries pending for this node's consumer name that it does not hold: after a
+	 * restart with the same node id, or after a read whose reply the broken connection lost. Goes on from where it
+	 * stopped in the next round, until it reaches the end.
 	 */
-	private void readOwnPending(RedisConnection connection) {
-		for (TaskStream stream : this.streams) {
-			String from = "0-0";
-			while (!this.loop.stopping()) {
-				List<ByteRecord> records = connection.streamCommands().xReadGroup(this.consumer,
-						StreamReadOptions.empty().count(this.batchSize),
-						StreamOffset.create(stream.keyBytes, ReadOffset.from(from)));
-				if (records == null || records.isEmpty()) {
-					break;
+	private void readOwnPending(RedisConnection connection, int room) {
+		List<ByteRecord> records = connection.streamCommands().xReadGroup(this.consumer,
+				StreamReadOptions.empty().count(room),
+				StreamOffset.create(this.stream.keyBytes, ReadOffset.from(this.pendingFrom)));
+		if (records == null || records.isEmpty()) {
+			this.pendingFrom = null;
+			return;
+		}
+		this.pendingFrom = records.get(records.size() - 1).getId().getValue();
+		List<ByteRecord> fresh = new ArrayList<>(records.size());
+		for (ByteRecord record : records) {
+			if (!this.stream.held().contains(record.getId().getValue())) {
+				fresh.add(record);
+			}
+		}
+		if (!fresh.isEmpty()) {
+			Map<String, Long> counts = RedisStreamOps.deliveryCounts(connection, this.stream.keyBytes, this.node,
+					fresh.get(0).getId().getValue(), fresh.get(fresh.size() - 1).getId().getValue(), fresh.size());
+			for (ByteRecord record : fresh) {
+				String id = record.getId().getValue();
+				Map<byte[], byte[]> value = record.getValue();
+				if (value == null || value.isEmpty()) {
+					this.inbound.deleted(this.stream, id, counts.getOrDefault(id, 1L));
 				}
-				List<ByteRecord> fresh = new ArrayList<>(records.size());
-				for (ByteRecord record : records) {
-					if (!stream.held().contains(record.getId().getValue())) {
-						fresh.add(record);
-					}
+				else {
+					this.inbound.take(this.stream, id, Entries.fields(value), counts.getOrDefault(id, 2L));
 				}
-				if (!fresh.isEmpty()) {
-					Map<String, Long> counts = RedisStreamOps.deliveryCounts(connection, stream.keyBytes, this.node,
-							fresh.get(0).getId().getValue(), fresh.get(fresh.size() - 1).getId().getValue(),
-							fresh.size());
-					for (ByteRecord record : fresh) {
-						String id = record.getId().getValue();
-						Map<byte[], byte[]> value = record.getValue();
-						if (value == null || value.isEmpty()) {
-							this.inbound.deleted(stream, id, counts.getOrDefault(id, 1L));
-						}
-						else {
-							this.inbound.take(stream, id, Entries.fields(value), counts.getOrDefault(id, 2L));
-						}
-					}
-				}
-				from = records.get(records.size() - 1).getId().getValue();
 			}
 		}
 	}

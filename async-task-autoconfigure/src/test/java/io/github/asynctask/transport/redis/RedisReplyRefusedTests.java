@@ -10,7 +10,10 @@ import io.github.asynctask.TaskStatus;
 import io.github.asynctask.transport.redis.RedisNodes.Echo;
 import io.github.asynctask.transport.redis.RedisNodes.Receipt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,12 +23,13 @@ import static org.awaitility.Awaitility.await;
  * An entry is acknowledged only after its reply was written: a reply Redis refuses leaves the entry pending, and the
  * write is retried until Redis takes it, with one outcome at the origin.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisReplyRefusedTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	@Test
-	void aReplyRedisRefusesLeavesTheEntryPendingAndIsWrittenOnceRedisTakesIt() {
+	void aReplyRedisRefusesLeavesTheEntryPendingAndIsWrittenOnceRedisTakesIt(CapturedOutput output) {
 		try (RedisNodes nodes = new RedisNodes("reply-refused"); RedisTransportTests.Raw raw = new RedisTransportTests.Raw()) {
 			String web = "web-" + nodes.prefix;
 			String worker = "worker-" + nodes.prefix;
@@ -56,6 +60,12 @@ class RedisReplyRefusedTests {
 				.isEqualTo("marker-" + label);
 			assertThat(outcomes).hasSize(1);
 			assertThat(RedisNodes.runsOf(label)).isEqualTo(1);
+			// the log tells a refused command from a lost connection
+			assertThat(output.getOut())
+				.contains("Redis refused the reply to node " + web + " of entry")
+				.contains("Redis refused a command of the Redis reply reader of node " + web + " (RedisSystemException: "
+						+ "WRONGTYPE")
+				.doesNotContain("lost its Redis connection");
 		}
 	}
 

@@ -1,10 +1,12 @@
 package io.github.asynctask.transport.redis;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import io.github.asynctask.TaskContext;
+import io.github.asynctask.TaskRejectedException;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.Task;
 import org.apache.commons.logging.Log;
@@ -26,14 +28,27 @@ final class Inbound {
 
 	private final ReplyWriter replies;
 
-	private final Consumer<Task> workers;
+	private final Workers workers;
+
+	/** Tasks whose workers had no room when they were taken; offered again at each lease round. */
+	private final ConcurrentLinkedQueue<Task> waitingForRoom = new ConcurrentLinkedQueue<>();
 
 	private final int maxDeliveries;
 
-	/**
-	 * @param workers hands a task to this node's workers (their when-full policy applies)
-	 */
-	Inbound(HeldEntries held, ReplyWriter replies, Consumer<Task> workers, int maxDeliveries) {
+	/** This node's workers, as the inbound side sees them. */
+	interface Workers {
+
+		/**
+		 * Hands a task to the workers.
+		 * @param mayWait whether the calling thread may wait for room (a reader may; the lease keeper never does)
+		 * @return {@code false} if there was no room now
+		 * @throws io.github.asynctask.TaskRejectedException if the when-full policy refused it
+		 */
+		boolean offer(Task task, boolean mayWait);
+
+	}
+
+	Inbound(HeldEntries held, ReplyWriter replies, Workers workers, int maxDeliveries) {
 		this.held = held;
 		this.replies = replies;
 		this.workers = workers;
@@ -41,10 +56,12 @@ final class Inbound {
 	}
 
 	/**
-	 * Takes an entry, unless it is held already (a read raced with a takeover).
+	 * Takes an entry, unless it is held already (a read raced with a takeover). A task the workers have no room for
+	 * stays held (its lease renewed, no delivery counted) and is offered again at each lease round.
 	 * @param deliveries how often Redis delivered it, this time included
+	 * @param mayWait whether the calling thread may wait for room in the workers' queues
 	 */
-	void take(TaskStream stream, String id, Map<String, byte[]> fields, long deliveries) {
+	void take(TaskStream stream, String id, Map<String, byte[]> fields, long deliveries, boolean mayWait) {
 		if (!this.held.hold(stream, id)) {
 			return;
 		}
@@ -54,7 +71,7 @@ final class Inbound {
 			return;
 		}
 		try {
-			start(stream, id, fields, deliveries);
+			start(stream, id, fields, deliveries, mayWait);
 		}
 		catch (Throwable ex) {
 			logger.error("Handing over entry " + id + " of " + stream + " failed; it stays pending and is retried "
@@ -70,7 +87,7 @@ final class Inbound {
 		}
 	}
 
-	private void start(TaskStream stream, String id, Map<String, byte[]> fields, long deliveries) {
+	private void start(TaskStream stream, String id, Map<String, byte[]> fields, long deliveries, boolean mayWait) {
 		byte[] payloadJson = fields.get(Entries.PAYLOAD);
 		String origin;
 		long originId;
@@ -99,7 +116,36 @@ final class Inbound {
 		Task task = new Task(originId, stream.handler, payload, reply, Routing.any(), false, dispatchNanos(id));
 		task.originNode(origin);
 		task.recordRemoteRun(-1, (int) Math.max(0, deliveries + before - 1), 0);
-		this.workers.accept(task);
+		offer(task, mayWait);
+	}
+
+	private void offer(Task task, boolean mayWait) {
+		boolean taken;
+		try {
+			taken = this.workers.offer(task, mayWait);
+		}
+		catch (TaskRejectedException ex) {
+			taken = false;
+		}
+		if (!taken) {
+			this.waitingForRoom.add(task);
+		}
+	}
+
+	/** Offers the tasks that found no room again, without waiting (the lease keeper, each round). */
+	void offerWaiting() {
+		for (int n = this.waitingForRoom.size(); n > 0; n--) {
+			Task task = this.waitingForRoom.poll();
+			if (task == null) {
+				return;
+			}
+			offer(task, false);
+		}
+	}
+
+	/** Tasks that found no room in the workers' queues yet. */
+	List<Task> waitingForRoom() {
+		return List.copyOf(this.waitingForRoom);
 	}
 
 	/**

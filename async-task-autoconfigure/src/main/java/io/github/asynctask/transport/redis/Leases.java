@@ -16,9 +16,10 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
 
 /**
  * The lease keeper of a consuming node, one thread that wakes every {@code claim-idle / 3}: it renews the leases of
- * the entries the node holds (their idle time restarts), recovers entries delivered to its own name that it never
+ * the entries the node still owns (their idle time restarts; never one another node took over), recovers entries delivered to its own name that it never
  * saw, and takes over entries whose consumer stopped renewing them for {@code claim-idle} ({@code XAUTOCLAIM},
- * looping on its cursor).
+ * looping on its cursor). It never waits on anything but Redis: what it takes goes to the workers without waiting
+ * for room ({@link Inbound#take}).
  * <p>
  * Threading: {@link #start}, {@link #stopTakingOver} and {@link #stop} by the transport's lifecycle.
  */
@@ -91,6 +92,7 @@ final class Leases implements RedisLoop.Step {
 		// at a fixed rate: a late round catches up at once instead of pushing every later renewal back
 		this.nextNanos = Math.max(this.nextNanos + this.periodNanos, System.nanoTime());
 		renew(connection);
+		this.inbound.offerWaiting();
 		if (this.takingOver) {
 			for (TaskStream stream : this.streams) {
 				try {
@@ -107,27 +109,36 @@ final class Leases implements RedisLoop.Step {
 		}
 	}
 
+	/**
+	 * Renews the leases of the entries held, stream by stream, each in one atomic step that leaves alone an entry
+	 * another node took over meanwhile (this node then stops renewing it; its task runs on here, and the first reply
+	 * to reach the origin wins).
+	 */
 	private void renew(RedisConnection connection) {
-		List<TaskStream> renewed = new ArrayList<>();
 		for (TaskStream stream : this.streams) {
-			if (!stream.held().isEmpty()) {
-				renewed.add(stream);
+			List<String> ids = new ArrayList<>(stream.held());
+			if (ids.isEmpty()) {
+				continue;
 			}
-		}
-		if (renewed.isEmpty()) {
-			return;
-		}
-		connection.openPipeline();
-		try {
-			for (TaskStream stream : renewed) {
-				List<String> ids = new ArrayList<>(stream.held());
-				if (!ids.isEmpty()) {
-					RedisStreamOps.renew(connection, stream.keyBytes, this.node, ids);
+			List<String> lost;
+			try {
+				lost = RedisStreamOps.renew(connection, stream.keyBytes, this.node, ids);
+			}
+			catch (RuntimeException ex) {
+				if (!RedisStreamOps.groupLost(ex)) {
+					throw ex;
+				}
+				StreamReader.recreateGroup(connection, stream, this.node);
+				continue;
+			}
+			for (String id : lost) {
+				if (stream.held().remove(id)) {
+					logger.warn("Entry " + id + " of " + stream + " is no longer this node's (" + this.node
+							+ "): another node took it over (its lease was not renewed within "
+							+ "async-task.redis.claim-idle, e.g. during a long pause), or it is gone. Its lease is no "
+							+ "longer renewed here; if it runs on here, the first outcome to reach its dispatcher wins.");
 				}
 			}
-		}
-		finally {
-			connection.closePipeline();
 		}
 	}
 
@@ -165,7 +176,7 @@ final class Leases implements RedisLoop.Step {
 				else {
 					logger.info("Node " + this.node + " recovered entry " + id + " of " + stream + " (delivery "
 							+ deliveries + "): it was delivered to this node but never reached it");
-					this.inbound.take(stream, id, Entries.fields(value), deliveries);
+					this.inbound.take(stream, id, Entries.fields(value), deliveries, false);
 				}
 			}
 		}
@@ -210,7 +221,7 @@ final class Leases implements RedisLoop.Step {
 						long deliveries = counts.getOrDefault(entry.id(), 2L);
 						logger.info("Node " + this.node + " took over entry " + entry.id() + " of " + stream
 								+ " (delivery " + deliveries + "): its consumer stopped renewing its lease");
-						this.inbound.take(stream, entry.id(), entry.fields(), deliveries);
+						this.inbound.take(stream, entry.id(), entry.fields(), deliveries, false);
 					}
 				}
 				cursor = claimed.cursor();

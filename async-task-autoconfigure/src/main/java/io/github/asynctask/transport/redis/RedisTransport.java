@@ -92,7 +92,8 @@ public final class RedisTransport implements TaskTransport {
 
 	/** What one run (start to stop) of the transport is made of. */
 	private record Parts(TaskStreams streams, PipelinedWriter writer, TaskWriter tasks, ReplyReader replies,
-			@Nullable HeldEntries held, List<StreamReader> readers, @Nullable Leases leases) {
+			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
+			@Nullable Leases leases) {
 	}
 
 	// Dispatch (outbound)
@@ -164,13 +165,15 @@ public final class RedisTransport implements TaskTransport {
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), this.settings.batchSize());
 		HeldEntries held = null;
+		Inbound inbound = null;
 		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
 		if (this.settings.consume() && !streams.isEmpty()) {
 			int workers = this.local.taskWorkerNum();
 			held = new HeldEntries(workers, workers);
 			ReplyWriter replyWriter = new ReplyWriter(writer, held, this.keys, node);
-			Inbound inbound = new Inbound(held, replyWriter, (task) -> this.local.send(task, Admission.POLICY),
+			inbound = new Inbound(held, replyWriter,
+					(task, mayWait) -> this.local.send(task, mayWait ? Admission.POLICY : Admission.TRY),
 					this.settings.maxDeliveries());
 			for (TaskStream stream : streams.all()) {
 				readers.add(new StreamReader(this.factory, node, stream, held, inbound, this.settings.batchSize()));
@@ -178,7 +181,7 @@ public final class RedisTransport implements TaskTransport {
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, writer, tasks, replies, held, readers, leases);
+		this.parts = new Parts(streams, writer, tasks, replies, held, inbound, readers, leases);
 		this.running = true;
 		writer.start();
 		replies.start();
@@ -261,6 +264,15 @@ public final class RedisTransport implements TaskTransport {
 	@Override
 	public int cancelQueued(String reason) {
 		int cancelled = this.local.cancelQueued(reason);
+		Parts parts = this.parts;
+		if (parts != null && parts.inbound != null) {
+			// read but never queued (the workers had no room): handed back like the queued ones
+			for (Task task : parts.inbound.waitingForRoom()) {
+				if (this.runner.completion().cancel(task, reason, true)) {
+					cancelled++;
+				}
+			}
+		}
 		for (Task task : this.awaiting.all()) {
 			if (this.awaiting.take(task) && this.runner.completion().cancel(task,
 					"was still waiting for its outcome from Redis when the task server stopped", true)) {

@@ -122,7 +122,8 @@ final class StreamReader implements RedisLoop.Step {
 					StreamReadOptions.empty().count(reserved), this.offset);
 			if (records != null && !records.isEmpty()) {
 				for (ByteRecord record : records) {
-					this.inbound.take(this.stream, record.getId().getValue(), Entries.fields(record.getValue()), 1);
+					this.inbound.take(this.stream, record.getId().getValue(), Entries.fields(record.getValue()), 1,
+							true);
 				}
 				return;
 			}
@@ -184,7 +185,7 @@ final class StreamReader implements RedisLoop.Step {
 					this.inbound.deleted(this.stream, id, counts.getOrDefault(id, 1L));
 				}
 				else {
-					this.inbound.take(this.stream, id, Entries.fields(value), counts.getOrDefault(id, 2L));
+					this.inbound.take(this.stream, id, Entries.fields(value), counts.getOrDefault(id, 2L), true);
 				}
 			}
 		}

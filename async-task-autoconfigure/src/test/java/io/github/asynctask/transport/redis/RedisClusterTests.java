@@ -35,7 +35,7 @@ class RedisClusterTests {
 			// the default prefix: the two task names' streams hash to different slots
 			assertThat(SlotHash.getSlot("async-task:task:Echo")).isNotEqualTo(SlotHash.getSlot("async-task:task:Work"));
 			ConfigurableApplicationContext origin = nodes.start("web-cluster", "async-task.redis.consume=false");
-			nodes.start("worker-cluster");
+			nodes.start("worker-cluster", "async-task.redis.claim-idle=900ms");
 			TaskTemplate tasks = RedisNodes.template(origin);
 
 			assertThat(tasks.<Receipt>dispatchAndWait(new Echo("one"), WAIT)).isEqualTo(new Receipt("one", "worker-cluster", 1));
@@ -47,6 +47,9 @@ class RedisClusterTests {
 			});
 			await().atMost(WAIT).until(() -> outcomes.size() == 40);
 			assertThat(outcomes).allMatch(TaskResult::isSuccess);
+			// longer than claim-idle: its lease is renewed (a script on one key) and it runs once
+			assertThat(tasks.<String>dispatchAndWait(new Work("long-cluster", 2000), WAIT)).isEqualTo("long-cluster");
+			assertThat(RedisNodes.runsOf("long-cluster")).isEqualTo(1);
 		}
 	}
 

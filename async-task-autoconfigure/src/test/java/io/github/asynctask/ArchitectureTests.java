@@ -7,6 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,6 +24,8 @@ class ArchitectureTests {
 	void importsTheLibrary() {
 		assertThat(CLASSES.containPackage("io.github.asynctask.handler")).isTrue();
 		assertThat(CLASSES.containPackage("io.github.asynctask.server")).isTrue();
+		assertThat(CLASSES.containPackage("io.github.asynctask.workers")).isTrue();
+		assertThat(CLASSES.containPackage("io.github.asynctask.transport.local")).isTrue();
 		assertThat(CLASSES.containPackage("io.github.asynctask.autoconfigure")).isTrue();
 		assertThat(CLASSES).extracting((javaClass) -> javaClass.getName())
 			.contains(TaskTemplate.class.getName())
@@ -51,6 +54,64 @@ class ArchitectureTests {
 			.because("the public API in io.github.asynctask is what users code against; implementations depend on "
 					+ "it, not the other way round");
 		rule.check(CLASSES);
+	}
+
+	@Test
+	void nothingImportsUpwardsFromExecutionToAutoConfiguration() {
+		ArchRule rule = layeredArchitecture().consideringOnlyDependenciesInLayers()
+			.layer("execution")
+			.definedBy("io.github.asynctask.execution..")
+			.layer("workers")
+			.definedBy("io.github.asynctask.workers..")
+			.layer("transport")
+			.definedBy("io.github.asynctask.transport..")
+			.layer("server")
+			.definedBy("io.github.asynctask.server..")
+			.layer("autoconfigure")
+			.definedBy("io.github.asynctask.autoconfigure..")
+			.whereLayer("autoconfigure")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("server")
+			.mayOnlyBeAccessedByLayers("autoconfigure")
+			.whereLayer("transport")
+			.mayOnlyBeAccessedByLayers("server", "autoconfigure")
+			.whereLayer("workers")
+			.mayOnlyBeAccessedByLayers("transport", "server", "autoconfigure")
+			.because("the layers are execution <- workers <- transport.* <- server <- autoconfigure: a lower layer "
+					+ "that imports a higher one is how settings got lost (a transport building the server's pool "
+					+ "with defaults)");
+		rule.check(CLASSES);
+	}
+
+	@Test
+	void theSharedCodeBelowThePoolImportsNoLayerAboveIt() {
+		ArchRule rule = noClasses().that()
+			.resideInAnyPackage("io.github.asynctask.execution..", "io.github.asynctask.handler..",
+					"io.github.asynctask.dispatch..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.github.asynctask.workers..", "io.github.asynctask.transport..",
+					"io.github.asynctask.server..", "io.github.asynctask.autoconfigure..")
+			.because("handlers, dispatching and the execution chain are the same code in every mode, below the "
+					+ "worker pool and every transport");
+		rule.check(CLASSES);
+	}
+
+	@Test
+	void transportsDoNotImportEachOther() {
+		noClasses().that()
+			.resideInAPackage("io.github.asynctask.transport.redis..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.github.asynctask.transport.local..")
+			.because("both transports compose the worker pool; neither builds the other")
+			.check(CLASSES);
+		noClasses().that()
+			.resideInAPackage("io.github.asynctask.transport.local..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.github.asynctask.transport.redis..")
+			.check(CLASSES);
 	}
 
 	@Test

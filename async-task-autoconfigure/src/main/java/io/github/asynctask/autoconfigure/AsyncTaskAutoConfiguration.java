@@ -16,8 +16,9 @@ import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.handler.TaskHandlerMethodProcessor;
 import io.github.asynctask.handler.TaskHandlerRegistry;
 import io.github.asynctask.server.DefaultTaskServer;
-import io.github.asynctask.server.LocalTransport;
+import io.github.asynctask.transport.local.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
+import io.github.asynctask.workers.WorkerPool;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -32,7 +33,8 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for async-task: the
- * handler registry filled from {@code @OnTask}/{@code @OnFinish} methods, the task events and runner, the transport
+ * handler registry filled from {@code @OnTask}/{@code @OnFinish} methods, the task events and runner, the node's
+ * {@link WorkerPool} (built once, from the real settings, and composed by whichever transport runs), the transport
  * (in-process unless another {@link TaskTransport} bean exists), the {@link TaskServer} and the {@link TaskTemplate}.
  * Any {@link TaskObserver} and {@link TaskInterceptor} beans join the events and the execution chains, and any
  * {@link TaskFailureHandler} beans hear of every task that ends {@code FAILED} or {@code TIMED_OUT}.
@@ -87,16 +89,23 @@ public final class AsyncTaskAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	WorkerPool asyncTaskWorkerPool(AsyncTaskProperties properties, TaskRunner runner) {
+		return new WorkerPool(properties.toSettings().workerPool(), properties.toExecutionControlSettings(), runner);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(TaskTransport.class)
-	LocalTransport asyncTaskTransport(AsyncTaskProperties properties, TaskRunner runner) {
-		return new LocalTransport(properties.toSettings(), properties.toExecutionControlSettings(), runner);
+	LocalTransport asyncTaskTransport(WorkerPool pool) {
+		return new LocalTransport(pool);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean({ TaskServer.class, TaskDispatcher.class })
 	DefaultTaskServer taskServer(AsyncTaskProperties properties, TaskHandlerRegistry registry, TaskTransport transport,
-			TaskRunner runner, ObjectProvider<TaskIdGenerator> ids, ObjectProvider<TaskInterceptor> interceptors) {
-		return new DefaultTaskServer(properties.toSettings(), registry, transport, runner,
+			WorkerPool pool, TaskRunner runner, ObjectProvider<TaskIdGenerator> ids,
+			ObjectProvider<TaskInterceptor> interceptors) {
+		return new DefaultTaskServer(properties.toSettings(), registry, transport, pool, runner,
 				ids.getIfAvailable(TaskIdGenerator::sequential), interceptors.orderedStream().toList());
 	}
 

@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.asynctask.handler.ExecutionSettings;
-import io.github.asynctask.server.DispatchMode;
-import io.github.asynctask.server.ExecutionControlSettings;
+import io.github.asynctask.workers.DispatchMode;
+import io.github.asynctask.workers.ExecutionControlSettings;
 import io.github.asynctask.server.TaskServerSettings;
-import io.github.asynctask.server.WhenFull;
+import io.github.asynctask.workers.WhenFull;
 
 import org.jspecify.annotations.Nullable;
 

@@ -58,6 +58,16 @@ public final class Completion {
 		return true;
 	}
 
+	/**
+	 * Ends a running attempt with its outcome, if nobody decided it first, and leaves its {@code finished} event and
+	 * its delivery to whoever calls {@link #deliverDeferred} next: the timeout watchdog decides so, and never runs
+	 * an observer or user code itself.
+	 * @return {@code false} if the outcome was decided already
+	 */
+	public boolean finishLater(Task task, TaskStatus status, @Nullable Object outcome, long nanos) {
+		return task.tryFinish(status, outcome, nanos, true);
+	}
+
 	/** Hears of an outcome decided by the thread that ran the task, before it is delivered. */
 	@FunctionalInterface
 	public interface Tally {
@@ -101,9 +111,12 @@ public final class Completion {
 		return true;
 	}
 
-	/** Delivers an outcome left for later by {@link #cancel}, if no one did yet. */
+	/** Delivers an outcome left for later by {@link #cancel} or {@link #finishLater}, if no one did yet. */
 	public void deliverDeferred(Task task) {
 		if (task.claimDeferredDelivery()) {
+			if (task.isUnpublished()) {
+				this.events.finished(task);
+			}
 			deliver(task);
 		}
 	}

@@ -108,11 +108,6 @@ public final class ExecutionChain {
 		return this.stampsDispatchTime;
 	}
 
-	/** Whether the handler is called without any link. */
-	public boolean isDirect() {
-		return this.links.length == 0;
-	}
-
 	/** Runs every link's {@link TaskInterceptor#onDispatch}, on the dispatching thread. */
 	public void onDispatch(Task task) {
 		if (this.dispatchHooks) {

@@ -12,7 +12,8 @@ import org.apache.commons.logging.LogFactory;
  * {@code TIMED_OUT} (its outcome is decided once, after its last attempt, so there is no earlier call to skip);
  * what a handler throws is logged and counted as a listener error, and the others still run.
  * <p>
- * Threading: on the thread that decided the outcome, before its delivery.
+ * Threading: before the outcome's delivery, on the thread that decided it (for a timeout, on the thread that delivers
+ * it: the watchdog runs no observer).
  */
 public final class FailureHandlerObserver implements TaskObserver {
 

@@ -13,10 +13,13 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The retry link: decides whether a failed (or timed-out) attempt is tried again and, if so, puts the task back to
+ * Retries: decides whether a failed (or timed-out) attempt is tried again and, if so, puts the task back to
  * {@code QUEUED} and waits out its {@link Backoff} on a timer, never on a worker, before handing it back to the
  * transport ({@link Target#resend}). While it waits, the task counts as queued ({@link #waiting()}) and ends
  * {@code CANCELLED} if the server stops ({@link #cancelWaiting}).
+ * <p>
+ * Asked by the {@link RetryInterceptor} (the retry link of the execution chain) when an attempt throws, and by the
+ * {@link TimeoutWatchdog} when it leaves a stuck attempt behind.
  * <p>
  * Threading: {@link #retry} is called by the thread that ran the attempt (or the one that abandoned it); the timer
  * is one daemon thread, started with the first retry, that only hands tasks over.

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * States: {@code QUEUED} (or {@code HELD} while its batch is not yet accepted whole) -> {@code RUNNING} ->
  * {@code ENDED}; a task that never started ends from {@code QUEUED} ({@code CANCELLED}, or a remote outcome), and a
- * {@code HELD} one may be {@code WITHDRAWN} without any outcome.
+ * {@code HELD} one may be {@code WITHDRAWN} without any outcome. A decision may leave its delivery for later
+ * ({@code UNDELIVERED}): exactly one later caller claims it.
  * <p>
  * Threading: every transition is a CAS on the state, so the outcome is decided exactly once, by the one thread that
  * wins; that thread writes the outcome fields before the release store that ends the decision, and delivers. Other
@@ -42,8 +43,11 @@ public final class Task implements TaskContext, TaskResult<Object> {
 
 	private static final int ENDED = 4;
 
-	/** Cancelled; the outcome waits for the worker that reaches the task (or the shutdown sweep) to deliver it. */
-	private static final int CANCELLED_UNDELIVERED = 5;
+	/**
+	 * Decided, its delivery left to whoever {@linkplain #claimDeferredDelivery() claims} it: a cancelled task's to the
+	 * worker that reaches it (or the shutdown sweep), a timed-out one's to the thread that ran it when it comes back.
+	 */
+	private static final int UNDELIVERED = 5;
 
 	private static final int WITHDRAWN = 6;
 
@@ -96,6 +100,18 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	private volatile @Nullable Runnable onRelease;
 
 	private String originNode = LOCAL_NODE;
+
+	/**
+	 * Whether the outcome was reported by the node that ran the task: a remote run was recorded and the task never
+	 * started here.
+	 */
+	private boolean ranElsewhere;
+
+	/**
+	 * Decided without its {@code finished} event, which the one thread that claims its delivery publishes (a
+	 * timeout's decision: the watchdog runs no observer); written before the release store that ends the decision.
+	 */
+	private boolean unpublished;
 
 	/** The errors of the attempts that were retried, attached to the final error as suppressed. */
 	private @Nullable Throwable @Nullable [] earlierErrors;
@@ -201,6 +217,7 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	 */
 	public boolean tryStart(int workerId, long nanos) {
 		if (STATE.compareAndSet(this, QUEUED, RUNNING)) {
+			this.ranElsewhere = false; // it runs here, whatever an earlier node reported
 			this.workerId = workerId;
 			this.startNanos = nanos;
 			this.attempts++;
@@ -216,12 +233,21 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	 * @return {@code false} if the outcome was decided already (the caller's result is late)
 	 */
 	public boolean tryFinish(TaskStatus status, @Nullable Object outcome, long nanos) {
+		return tryFinish(status, outcome, nanos, false);
+	}
+
+	/**
+	 * Decides the outcome of a running task, like {@link #tryFinish(TaskStatus, Object, long)}.
+	 * @param deliverLater leave the delivery, and the {@code finished} event, to {@link #claimDeferredDelivery()}
+	 */
+	public boolean tryFinish(TaskStatus status, @Nullable Object outcome, long nanos, boolean deliverLater) {
 		if (!STATE.compareAndSet(this, RUNNING, DECIDING)) {
 			return false;
 		}
 		this.endNanos = nanos;
 		record(status, outcome);
-		STATE.setRelease(this, ENDED);
+		this.unpublished = deliverLater;
+		STATE.setRelease(this, deliverLater ? UNDELIVERED : ENDED);
 		return true;
 	}
 
@@ -250,12 +276,16 @@ public final class Task implements TaskContext, TaskResult<Object> {
 			return false;
 		}
 		record(status, outcome);
-		STATE.setRelease(this, deliverLater ? CANCELLED_UNDELIVERED : ENDED);
+		STATE.setRelease(this, deliverLater ? UNDELIVERED : ENDED);
 		return true;
 	}
 
-	/** Records what a remote node reported about the run (before {@link #tryEndUnstarted}). */
+	/**
+	 * Records what a remote node reported about the run (before {@link #tryEndUnstarted}), or, on the node about to
+	 * run an entry it read, the attempts made before; a task that then starts here no longer counts as run elsewhere.
+	 */
 	public void recordRemoteRun(int workerId, int attempts, long runNanos) {
+		this.ranElsewhere = true;
 		this.workerId = workerId;
 		this.attempts = attempts;
 		this.startNanos = 0;
@@ -299,7 +329,15 @@ public final class Task implements TaskContext, TaskResult<Object> {
 		while ((state = (int) STATE.getAcquire(this)) == DECIDING) {
 			Thread.onSpinWait(); // the decider is between its two writes
 		}
-		return state == CANCELLED_UNDELIVERED && STATE.compareAndSet(this, CANCELLED_UNDELIVERED, ENDED);
+		return state == UNDELIVERED && STATE.compareAndSet(this, UNDELIVERED, ENDED);
+	}
+
+	/**
+	 * Whether the {@code finished} event of a decision left for later is still to be published; asked only by the
+	 * thread that {@linkplain #claimDeferredDelivery() claimed} the delivery.
+	 */
+	public boolean isUnpublished() {
+		return this.unpublished;
 	}
 
 	/** Releases a held task (its batch was accepted whole): it may start now. */
@@ -342,8 +380,12 @@ public final class Task implements TaskContext, TaskResult<Object> {
 		return (int) STATE.getAcquire(this) == QUEUED;
 	}
 
-	public boolean isRunning() {
-		return (int) STATE.getAcquire(this) == RUNNING;
+	/**
+	 * Whether the task ran on another node, which reported its outcome here: its run (completion, duration) is
+	 * counted there, not here.
+	 */
+	public boolean ranElsewhere() {
+		return this.ranElsewhere;
 	}
 
 	/** Whether the task was withdrawn with its batch: it has no outcome. */
@@ -354,7 +396,7 @@ public final class Task implements TaskContext, TaskResult<Object> {
 	/** Whether the outcome is decided (delivered or to be delivered). */
 	public boolean isDecided() {
 		int state = (int) STATE.getAcquire(this);
-		return state == ENDED || state == CANCELLED_UNDELIVERED || state == DECIDING;
+		return state == ENDED || state == UNDELIVERED || state == DECIDING;
 	}
 
 	// TaskContext and TaskResult

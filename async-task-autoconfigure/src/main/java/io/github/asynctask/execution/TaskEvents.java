@@ -114,13 +114,13 @@ public final class TaskEvents {
 	}
 
 	/**
-	 * The outcome of a task is decided. A task run here for another node (a distributed transport's inbound task,
-	 * whose origin is not {@link Task#LOCAL_NODE}) is counted where it was dispatched, when its outcome arrives there,
-	 * so that a task is counted once even when a node runs what it dispatched itself.
+	 * The outcome of a task is decided. It is counted where the task ran (or was decided without running: a cancel, a
+	 * stop): a task that ran on another node and whose outcome arrives here ({@link Task#ranElsewhere()}) was counted
+	 * there, so that summing over all nodes counts each task once, even when a node runs what it dispatched itself.
 	 */
 	public void finished(Task task) {
 		TaskStatus status = task.status();
-		if (task.originNode() == Task.LOCAL_NODE) {
+		if (!task.ranElsewhere()) {
 			task.handler().counters().completed(status);
 		}
 		TaskObserver[] observers = this.observers;

@@ -19,8 +19,6 @@ public final class TaskRunner {
 
 	private volatile ExecutionChain @Nullable [] chains;
 
-	private volatile @Nullable RetryScheduler retries;
-
 	public TaskRunner(Completion completion) {
 		this.completion = completion;
 		this.events = completion.events();
@@ -36,11 +34,6 @@ public final class TaskRunner {
 		return this.completion;
 	}
 
-	/** Where failed attempts with retries left go; set by the transport at start ({@code null}: no retries). */
-	public void retries(@Nullable RetryScheduler retries) {
-		this.retries = retries;
-	}
-
 	/** The chain of a task's handler. */
 	public ExecutionChain chain(Task task) {
 		return this.chains[task.handler().index()];
@@ -48,7 +41,8 @@ public final class TaskRunner {
 
 	/**
 	 * Runs an attempt of a task this thread {@linkplain Task#tryStart started}, then decides and delivers its
-	 * outcome unless someone decided it first.
+	 * outcome unless someone decided it first (its timeout: then this thread delivers what the watchdog decided) or
+	 * the retry link put it back for another attempt.
 	 * @param tally told of the outcome before it is delivered, if this thread decides it; or {@code null}
 	 * @return {@code true} if this thread decided the outcome, {@code false} if someone decided it first or the task
 	 * waits for another attempt
@@ -64,16 +58,23 @@ public final class TaskRunner {
 			this.completion.resultDropped(task.handler());
 			return false;
 		}
-		catch (Throwable ex) {
-			long end = System.nanoTime();
-			RetryScheduler retries = this.retries;
-			if (retries != null && retries.retry(task, ex, end)) {
-				return false;
-			}
-			return this.completion.finish(task,
-					(ex instanceof AttemptTimeoutException) ? TaskStatus.TIMED_OUT : TaskStatus.FAILED, ex, end, tally);
+		catch (RetryPending ex) {
+			return false;
 		}
-		return this.completion.finish(task, TaskStatus.SUCCEEDED, outcome, System.nanoTime(), tally);
+		catch (Throwable ex) {
+			return finish(task, (ex instanceof AttemptTimeoutException) ? TaskStatus.TIMED_OUT : TaskStatus.FAILED, ex,
+					tally);
+		}
+		return finish(task, TaskStatus.SUCCEEDED, outcome, tally);
+	}
+
+	private boolean finish(Task task, TaskStatus status, @Nullable Object outcome, Completion.@Nullable Tally tally) {
+		if (this.completion.finish(task, status, outcome, System.nanoTime(), tally)) {
+			return true;
+		}
+		// decided first by its timeout, whose delivery waited for this thread to come back
+		this.completion.deliverDeferred(task);
+		return false;
 	}
 
 }

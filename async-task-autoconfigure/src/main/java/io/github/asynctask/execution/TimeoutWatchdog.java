@@ -15,21 +15,24 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The timeout link: an attempt of a handler with a timeout runs under a {@link Watch}, and one daemon thread
- * ({@code async-task-timeouts}) looks at the watches every few milliseconds. Past the timeout the attempt ends
- * {@code TIMED_OUT}: decided at once if it was the last attempt (a late success never overwrites it), left to the
- * retry link otherwise; and its thread is interrupted. A thread still in the attempt {@code timeout-grace} later is
- * left behind ({@link Stuck#abandon}: the worker goes on with a fresh thread), and the task's next attempt, if any,
- * is scheduled from here; whatever the old thread returns later is dropped and counted.
+ * The timeout link: the innermost link of the chain of every handler with a timeout. Its attempts run under a
+ * {@link Watch}, and one daemon thread ({@code async-task-timeouts}) looks at the watches every few milliseconds.
+ * Past the timeout the watchdog decides: the last attempt ends {@code TIMED_OUT} at once (a late success never
+ * overwrites it), an attempt with retries left is left to the retry link; then it interrupts the attempt's thread,
+ * before the attempt can end, so the interrupt can only land in that attempt. It never runs user code: the outcome
+ * it decided is delivered by the attempt's thread when it comes back, through the normal completion path. A thread
+ * still in the attempt {@code timeout-grace} later is left behind ({@link Stuck#abandon}: the worker goes on with a
+ * fresh thread), and the task's next attempt, if any, is scheduled from here, or its delivery handed to a thread of
+ * the pool ({@link Stuck#deliver}); whatever the old thread returns later is dropped and counted.
  * <p>
  * Cost when no timeout fires: a platform thread keeps one watch for all its attempts, so an attempt writes a task,
- * a deadline and a stamp (release stores) and ends with a read and a release store of the stamp; no atomic, no
- * allocation, no timer entry.
+ * a deadline and a stamp (release stores) and ends with one uncontended CAS of the stamp; no allocation, no timer
+ * entry.
  * <p>
  * Threading: {@link #aroundInvoke} on the thread that runs the attempt; everything else on the watchdog thread. The
- * attempt and the watchdog agree through the watch's stamp ({@code sequence << 2 | state}), which only moves
- * forward: the watchdog acts on an attempt only by a CAS from the exact stamp it read, so it can never time out the
- * next attempt of the same thread by mistake.
+ * attempt and the watchdog agree through the watch's stamp ({@code sequence << 3 | state}), which only moves
+ * forward: each side acts only by a CAS from the exact stamp it read, so the watchdog can never time out the next
+ * attempt of the same thread by mistake, and an attempt cannot end while the watchdog is interrupting it.
  */
 public final class TimeoutWatchdog implements TaskInterceptor {
 
@@ -42,6 +45,11 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 	static final int TIMED_OUT = 2;
 
 	static final int ABANDONED = 3;
+
+	/** The watchdog is deciding and interrupting: the attempt waits for TIMED_OUT before it may end. */
+	static final int INTERRUPTING = 4;
+
+	private static final long STATE_BITS = 7;
 
 	private static final long MIN_TICK = Duration.ofMillis(1).toNanos();
 
@@ -161,11 +169,6 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 		}
 	}
 
-	/** Attempts under watch now, for tests. */
-	int watched() {
-		return this.watches.size();
-	}
-
 	private void tick() {
 		Thread self = Thread.currentThread();
 		while (this.ticker == self) {
@@ -184,7 +187,7 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 
 	private void check(Watch watch, long now) {
 		long stamp = watch.stamp();
-		int state = (int) (stamp & 3);
+		int state = (int) (stamp & STATE_BITS);
 		if (state == IDLE) {
 			if (!this.watchPerAttempt && !watch.thread.isAlive()) {
 				this.watches.remove(watch);
@@ -204,29 +207,32 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 			AttemptTimeoutException error = timeoutError(task, (timeout != null) ? timeout : Duration.ZERO);
 			watch.error = error;
 			watch.graceDeadline = now + this.graceNanos;
-			if (!watch.compareAndSet(stamp, (stamp & ~3L) | TIMED_OUT)) {
-				return;
+			long interrupting = (stamp & ~STATE_BITS) | INTERRUPTING;
+			if (!watch.compareAndSet(stamp, interrupting)) {
+				return; // it ended in time
 			}
+			// the attempt cannot end until the stamp says TIMED_OUT: decide, interrupt, then let it go
 			ExecutionSettings settings = task.handler().executionSettings();
-			if (task.attempts() > settings.retries()) {
-				// the last attempt: the outcome is TIMED_OUT now, whatever the handler does later
-				if (this.completion.finish(task, TaskStatus.TIMED_OUT, error, now, null)) {
-					this.stuck.decidedElsewhere(task);
-				}
+			if (task.attempts() > settings.retries()
+					&& this.completion.finishLater(task, TaskStatus.TIMED_OUT, error, now)) {
+				this.stuck.decidedElsewhere(task); // its thread delivers the outcome when it comes back
 			}
 			watch.thread.interrupt();
+			watch.timedOut(interrupting);
 		}
 		else if (state == TIMED_OUT && now - watch.graceDeadline >= 0) {
-			if (!watch.compareAndSet(stamp, (stamp & ~3L) | ABANDONED)) {
+			if (!watch.compareAndSet(stamp, (stamp & ~STATE_BITS) | ABANDONED)) {
 				return;
 			}
 			this.watches.remove(watch);
 			AttemptTimeoutException error = watch.error;
 			this.stuck.abandon(task, watch.thread, this.graceNanos);
-			if (!task.isDecided() && error != null && !this.retries.retry(task, error, now)) {
-				if (this.completion.finish(task, TaskStatus.TIMED_OUT, error, now, null)) {
-					this.stuck.decidedElsewhere(task);
-				}
+			if (!task.isDecided() && error != null && !this.retries.retry(task, error, now)
+					&& this.completion.finishLater(task, TaskStatus.TIMED_OUT, error, now)) {
+				this.stuck.decidedElsewhere(task);
+			}
+			if (task.isDecided()) {
+				this.stuck.deliver(task); // its thread will not come back to deliver it
 			}
 		}
 	}
@@ -255,6 +261,12 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 		default void decidedElsewhere(Task task) {
 		}
 
+		/**
+		 * Delivers, off the watchdog thread, the outcome of a task whose thread was left behind (through
+		 * {@link Completion#deliverDeferred}, which delivers it once, if no one did yet).
+		 */
+		void deliver(Task task);
+
 	}
 
 	/** One thread's current attempt under watch (reused across a platform thread's attempts). */
@@ -280,7 +292,7 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 
 		final Thread thread;
 
-		/** {@code sequence << 2 | state}: only ever moves forward. */
+		/** {@code sequence << 3 | state}: only ever moves forward. */
 		private long stamp;
 
 		/** The RUNNING stamp of the current attempt, as its thread published it (that thread only). */
@@ -307,33 +319,42 @@ public final class TimeoutWatchdog implements TaskInterceptor {
 		void begin(Task task, long deadline) {
 			TASK.setRelease(this, task);
 			DEADLINE.setRelease(this, deadline);
-			long next = (((this.published >>> 2) + 1) << 2) | RUNNING;
+			long next = (((this.published >>> 3) + 1) << 3) | RUNNING;
 			this.published = next;
 			STAMP.setRelease(this, next);
 		}
 
 		/**
-		 * Ends the watch of the attempt (the attempt's thread).
+		 * Ends the watch of the attempt (the attempt's thread). While the watchdog is interrupting the attempt, waits
+		 * until it is done (a few instructions), so that its interrupt never outlives the attempt.
 		 * @return the state it ended from: {@code RUNNING} (in time), {@code TIMED_OUT}, or {@code ABANDONED}
 		 */
 		int end() {
 			long running = this.published;
-			long idle = running & ~3L;
-			if ((long) STAMP.getAcquire(this) == running) {
-				// no atomic on the common path: a watchdog CAS to TIMED_OUT that lands between this read and the
-				// store below is overwritten, and the attempt counts as ended in time. That is safe: a last attempt
-				// it timed out was decided TIMED_OUT by then (this result is then dropped), and an attempt with
-				// retries left was only interrupted; the grace check CASes from TIMED_OUT, so it finds nothing to
-				// abandon. The interrupt, if it comes after, is a stray one that the worker absorbs.
-				STAMP.setRelease(this, idle);
+			long idle = running & ~STATE_BITS;
+			if (STAMP.compareAndSet(this, running, idle)) {
 				return RUNNING;
 			}
-			long current = (long) STAMP.getAcquire(this);
-			if ((current & 3) == TIMED_OUT && STAMP.compareAndSet(this, current, idle)) {
-				TASK.setRelease(this, null);
-				return TIMED_OUT;
+			for (;;) {
+				long current = (long) STAMP.getAcquire(this);
+				int state = (int) (current & STATE_BITS);
+				if (state == INTERRUPTING) {
+					Thread.onSpinWait();
+					continue;
+				}
+				if (state == TIMED_OUT && STAMP.compareAndSet(this, current, idle)) {
+					TASK.setRelease(this, null);
+					return TIMED_OUT;
+				}
+				if (state != TIMED_OUT) {
+					return ABANDONED;
+				}
 			}
-			return ABANDONED;
+		}
+
+		/** The watchdog has decided and interrupted: the attempt may end (watchdog thread). */
+		void timedOut(long interrupting) {
+			STAMP.setRelease(this, (interrupting & ~STATE_BITS) | TIMED_OUT);
 		}
 
 		long stamp() {

@@ -34,6 +34,9 @@ public class TaskHandlerRegistry {
 
 	private volatile boolean frozen;
 
+	/** What runs once the registry is frozen; guarded by itself. */
+	private final List<Runnable> whenFrozen = new ArrayList<>();
+
 	/** Adds a handler; fails naming both methods if its task name is taken. */
 	public void register(TaskHandler handler) {
 		assertNotFrozen();
@@ -75,7 +78,27 @@ public class TaskHandlerRegistry {
 		List<FinishListener> ordered = new ArrayList<>(this.listeners);
 		ordered.sort(Comparator.comparingInt(FinishListener::order));
 		this.handlers.values().forEach((handler) -> handler.bindListeners(ordered));
-		this.frozen = true;
+		List<Runnable> actions;
+		synchronized (this.whenFrozen) {
+			this.frozen = true;
+			actions = List.copyOf(this.whenFrozen);
+			this.whenFrozen.clear();
+		}
+		actions.forEach(Runnable::run);
+	}
+
+	/**
+	 * Runs {@code action} once the handlers are known: now if the registry is frozen, else right after it is, on
+	 * the thread that freezes it (e.g. to register per-task meters, whichever comes first).
+	 */
+	public void whenFrozen(Runnable action) {
+		synchronized (this.whenFrozen) {
+			if (!this.frozen) {
+				this.whenFrozen.add(action);
+				return;
+			}
+		}
+		action.run();
 	}
 
 	/** The handlers, in {@link TaskHandler#index()} order. */

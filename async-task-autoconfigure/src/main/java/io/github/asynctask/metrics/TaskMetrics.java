@@ -1,6 +1,5 @@
 package io.github.asynctask.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,7 +23,6 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * The {@code async.task.*} meters. Counters are {@link FunctionCounter}s over each handler's {@link TaskCounters},
@@ -35,13 +33,19 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * full {@code Timer} would add a max and percentiles at the price of a clock read and a shared max update per
  * record, twice per task, on the workers' hot path.
  * <p>
- * Per-task meters need the handlers, which are known once the registry is frozen (after the application's
- * singletons exist); a registry bound earlier gets them then.
+ * Each meter counts on the node where its event happens: {@code dispatched} and {@code rejected} where a task was
+ * dispatched; {@code completed}, {@code duration}, {@code queue.wait} and {@code retries} where it ran (an outcome
+ * that another node reported back is not counted again here), so summing a meter over all nodes counts each task
+ * once.
+ * <p>
+ * Per-task meters need the handlers, which are known once the handler registry is frozen (after the application's
+ * singletons exist): a meter registry bound earlier gets them right when the handler registry freezes, one bound
+ * later at once, so they exist in every kind of application as soon as the context is ready.
  * <p>
  * Threading: {@link #started} and {@link #finished} run on the threads that run tasks, concurrently; binding is
  * done at startup.
  */
-public class TaskMetrics implements MeterBinder, TaskObserver, SmartInitializingSingleton {
+public class TaskMetrics implements MeterBinder, TaskObserver {
 
 	private static final TaskStatus[] STATUSES = TaskStatus.values();
 
@@ -51,7 +55,7 @@ public class TaskMetrics implements MeterBinder, TaskObserver, SmartInitializing
 
 	private final Supplier<? extends TaskServer> server;
 
-	private final List<MeterRegistry> pending = new ArrayList<>();
+	private final Object sumsLock = new Object();
 
 	/** The sums of the timers, once the handlers are known; {@code null} before. */
 	private volatile @Nullable Sums sums;
@@ -69,27 +73,7 @@ public class TaskMetrics implements MeterBinder, TaskObserver, SmartInitializing
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		bindServerGauges(registry);
-		synchronized (this.pending) {
-			if (!this.handlers.isFrozen()) {
-				this.pending.add(registry);
-				return;
-			}
-		}
-		bindHandlers(registry);
-	}
-
-	/** Binds the per-task meters of the registries bound before the handlers were known. */
-	@Override
-	public void afterSingletonsInstantiated() {
-		List<MeterRegistry> registries;
-		synchronized (this.pending) {
-			if (!this.handlers.isFrozen()) {
-				return;
-			}
-			registries = List.copyOf(this.pending);
-			this.pending.clear();
-		}
-		registries.forEach(this::bindHandlers);
+		this.handlers.whenFrozen(() -> bindHandlers(registry));
 	}
 
 	private void bindServerGauges(MeterRegistry registry) {
@@ -172,7 +156,7 @@ public class TaskMetrics implements MeterBinder, TaskObserver, SmartInitializing
 	private Sums sums() {
 		Sums sums = this.sums;
 		if (sums == null) {
-			synchronized (this.pending) {
+			synchronized (this.sumsLock) {
 				sums = this.sums;
 				if (sums == null) {
 					sums = new Sums(this.handlers.handlers().size());
@@ -196,7 +180,7 @@ public class TaskMetrics implements MeterBinder, TaskObserver, SmartInitializing
 	public void started(Task task) {
 		Sums sums = this.sums;
 		if (sums == null || task.attempts() != 1 || task.dispatchNanos() == 0) {
-			return; // not a first start, or not stamped here (a task dispatched on another node)
+			return; // not a first start, or not stamped (no one could read its dispatch time)
 		}
 		int index = task.handler().index();
 		sums.firstStarts[index].increment();
@@ -206,8 +190,8 @@ public class TaskMetrics implements MeterBinder, TaskObserver, SmartInitializing
 	@Override
 	public void finished(Task task) {
 		Sums sums = this.sums;
-		if (sums == null) {
-			return;
+		if (sums == null || task.ranElsewhere()) {
+			return; // its run time is counted on the node that ran it
 		}
 		long start = task.startNanos();
 		long end = task.endNanos();

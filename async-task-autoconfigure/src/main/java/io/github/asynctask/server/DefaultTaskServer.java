@@ -24,6 +24,9 @@ import io.github.asynctask.handler.TaskCounters;
 import io.github.asynctask.handler.TaskHandler;
 import io.github.asynctask.handler.TaskHandlerRegistry;
 import io.github.asynctask.transport.TaskTransport;
+import io.github.asynctask.transport.local.LocalTransport;
+import io.github.asynctask.workers.ExecutionControlSettings;
+import io.github.asynctask.workers.WorkerPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,8 +34,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The task server: lifecycle plus composition. It turns each dispatch into a {@link Task} (id, dispatch hooks of
- * the handler's execution chain, counters) and hands it to its {@link TaskTransport}; tasks run through the
- * {@link TaskRunner} and end through {@link Completion}, whatever the transport.
+ * the handler's execution chain, counters) and hands it to its {@link TaskTransport}; tasks run on this node's
+ * {@link WorkerPool} through the {@link TaskRunner} and end through {@link Completion}, whatever the transport. Its
+ * stats read the handlers' counters and the worker pool.
  * <p>
  * Lifecycle: started after every handler is registered (it builds the execution chains then); on stop it refuses new
  * tasks, lets queued and running ones finish within {@code shutdown-timeout}, then ends what is still queued
@@ -65,6 +69,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	private final TaskTransport transport;
 
+	private final WorkerPool pool;
+
 	private final TaskRunner runner;
 
 	private final TaskEvents events;
@@ -81,11 +87,16 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	private volatile List<TaskHandler> handlers = List.of();
 
+	/**
+	 * @param transport carries each task to a worker pool: this node's ({@code pool}) or another node's
+	 * @param pool this node's worker pool, which the transport composes (stats, and the links it adds to the chains)
+	 */
 	public DefaultTaskServer(TaskServerSettings settings, TaskHandlerRegistry registry, TaskTransport transport,
-			TaskRunner runner, TaskIdGenerator ids, List<? extends TaskInterceptor> interceptors) {
+			WorkerPool pool, TaskRunner runner, TaskIdGenerator ids, List<? extends TaskInterceptor> interceptors) {
 		this.settings = settings;
 		this.registry = registry;
 		this.transport = transport;
+		this.pool = pool;
 		this.runner = runner;
 		this.events = runner.completion().events();
 		this.ids = ids;
@@ -95,7 +106,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 	/** An in-process server with no observer and no interceptor. */
 	public static DefaultTaskServer local(TaskServerSettings settings, TaskHandlerRegistry registry) {
 		TaskRunner runner = new TaskRunner(new Completion(TaskEvents.countersOnly()));
-		return new DefaultTaskServer(settings, registry, new LocalTransport(settings, runner), runner,
+		WorkerPool pool = new WorkerPool(settings.workerPool(), ExecutionControlSettings.defaults(), runner);
+		return new DefaultTaskServer(settings, registry, new LocalTransport(pool), pool, runner,
 				TaskIdGenerator.sequential(), List.of());
 	}
 
@@ -107,13 +119,18 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		return this.transport;
 	}
 
+	/** This node's worker pool. */
+	public WorkerPool workerPool() {
+		return this.pool;
+	}
+
 	public TaskHandlerRegistry registry() {
 		return this.registry;
 	}
 
 	@Override
 	public int taskWorkerNum() {
-		return this.transport.taskWorkerNum();
+		return this.pool.taskWorkerNum();
 	}
 
 	// Dispatch
@@ -278,8 +295,11 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			}
 			// also a restart after stop(), e.g. when the test context cache resumes a paused context
 			this.handlers = this.registry.handlers();
-			List<TaskInterceptor> links = new java.util.ArrayList<>(this.interceptors);
-			links.addAll(this.transport.interceptors());
+			// retry outermost (it sees what every attempt ends with), timeout innermost (closest to the handler)
+			List<TaskInterceptor> links = new java.util.ArrayList<>();
+			links.add(this.pool.retryLink());
+			links.addAll(this.interceptors);
+			links.add(this.pool.timeoutLink());
 			ExecutionChain[] chains = ExecutionChain.of(this.handlers, links, this.events.isObserved());
 			this.chains = chains;
 			this.runner.chains(chains);
@@ -293,10 +313,10 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	private String describe() {
 		TaskServerSettings settings = this.settings;
-		int workers = this.transport.taskWorkerNum();
+		int workers = this.pool.taskWorkerNum();
 		return workers + " task worker" + ((workers != 1) ? "s" : "") + " ("
 				+ settings.threadNamePrefix() + "0.." + (workers - 1) + "), dispatch-mode "
-				+ kebab(settings.dispatchMode()) + ", queue capacity " + this.transport.queueCapacity()
+				+ kebab(settings.dispatchMode()) + ", queue capacity " + this.pool.queueCapacity()
 				+ " per worker, when-full " + kebab(settings.whenFull()) + ", transport "
 				+ this.transport.name() + (settings.inline() ? ", inline (every task runs on its caller)" : "")
 				+ ", " + this.registry.taskNames().size() + " task handler(s) " + this.registry.taskNames();
@@ -317,8 +337,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		// deliveries below run user code: never under the lifecycle monitor
 		Duration timeout = this.settings.shutdownTimeout();
 		long start = System.nanoTime();
-		long queued = this.transport.queued();
-		int running = this.transport.running();
+		long queued = this.pool.queued();
+		int running = this.pool.running();
 		if (queued + running > 0) {
 			logger.info("Task server stopping: draining " + queued + " queued and " + running + " running task(s) "
 					+ "for at most " + timeout.toMillis() + "ms (async-task.shutdown-timeout)");
@@ -326,12 +346,12 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		boolean drained = this.transport.drain(start + timeout.toNanos() / 2);
 		if (!drained) {
 			logger.warn("Task server still draining after half of async-task.shutdown-timeout ("
-					+ timeout.toMillis() / 2 + "ms): " + this.transport.queued() + " queued and "
-					+ this.transport.running() + " running task(s) left");
+					+ timeout.toMillis() / 2 + "ms): " + this.pool.queued() + " queued and "
+					+ this.pool.running() + " running task(s) left");
 			drained = this.transport.drain(start + timeout.toNanos());
 		}
 		if (!drained) {
-			int cancelled = this.transport.cancelQueued(LocalTransport.STILL_QUEUED);
+			int cancelled = this.transport.cancelQueued(WorkerPool.STILL_QUEUED);
 			this.transport.terminate(INTERRUPT_GRACE);
 			logger.warn("Task server stopped after async-task.shutdown-timeout (" + timeout.toMillis() + "ms): "
 					+ cancelled + " queued task(s) ended CANCELLED, running ones were interrupted.");
@@ -360,7 +380,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 
 	@Override
 	public TaskServerStats stats() {
-		List<WorkerStats> workers = this.transport.workers();
+		List<WorkerStats> workers = this.pool.workers();
 		long dispatched = 0;
 		long completed = 0;
 		long succeeded = 0;
@@ -370,8 +390,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			completed += counters.completedCount();
 			succeeded += counters.completedCount(TaskStatus.SUCCEEDED);
 		}
-		return new Stats(dispatched, completed, completed - succeeded, this.transport.running(),
-				this.transport.idleWorkers(), this.transport.queued(), workers);
+		return new Stats(dispatched, completed, completed - succeeded, this.pool.running(), this.pool.idleWorkers(),
+				this.pool.queued(), workers);
 	}
 
 	/** Tasks refused at dispatch since start, over every task name. */

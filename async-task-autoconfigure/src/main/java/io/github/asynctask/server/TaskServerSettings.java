@@ -2,10 +2,14 @@ package io.github.asynctask.server;
 
 import java.time.Duration;
 
+import io.github.asynctask.workers.DispatchMode;
+import io.github.asynctask.workers.WhenFull;
+import io.github.asynctask.workers.WorkerPoolSettings;
+
 import org.springframework.util.Assert;
 
 /**
- * The settings of a task server and its local transport.
+ * The settings of a task server and its worker pool.
  * @param taskWorkerNum number of workers, at least 1
  * @param queueCapacity queued tasks per worker (and for the shared queue), at least 1
  * @param dispatchMode how unpinned tasks pick a worker
@@ -20,22 +24,22 @@ public record TaskServerSettings(int taskWorkerNum, int queueCapacity, DispatchM
 		Duration blockTimeout, int taskMaxRequest, Duration shutdownTimeout, boolean inline,
 		String threadNamePrefix) {
 
-	/** The largest {@code queue-capacity}: a queue's slots are a power of two, twice the capacity. */
-	public static final int MAX_QUEUE_CAPACITY = 1 << 29;
+	/** The largest {@code queue-capacity}. */
+	public static final int MAX_QUEUE_CAPACITY = WorkerPoolSettings.MAX_QUEUE_CAPACITY;
 
 	/** The most task workers. */
-	public static final int MAX_TASK_WORKER_NUM = 1 << 16;
+	public static final int MAX_TASK_WORKER_NUM = WorkerPoolSettings.MAX_TASK_WORKER_NUM;
 
 	public TaskServerSettings {
-		Assert.isTrue(taskWorkerNum >= 1 && taskWorkerNum <= MAX_TASK_WORKER_NUM,
-				() -> "taskWorkerNum must be between 1 and " + MAX_TASK_WORKER_NUM + ", was " + taskWorkerNum);
-		Assert.isTrue(queueCapacity >= 1 && queueCapacity <= MAX_QUEUE_CAPACITY,
-				() -> "queueCapacity must be between 1 and " + MAX_QUEUE_CAPACITY + ", was " + queueCapacity);
-		Assert.notNull(dispatchMode, "dispatchMode must not be null");
-		Assert.notNull(whenFull, "whenFull must not be null");
-		Assert.isTrue(!blockTimeout.isNegative(), "blockTimeout must not be negative");
-		Assert.isTrue(taskMaxRequest >= 0, () -> "taskMaxRequest must not be negative, was " + taskMaxRequest);
 		Assert.isTrue(!shutdownTimeout.isNegative(), "shutdownTimeout must not be negative");
+		new WorkerPoolSettings(taskWorkerNum, queueCapacity, dispatchMode, whenFull, blockTimeout, taskMaxRequest,
+				inline, threadNamePrefix); // validates the rest
+	}
+
+	/** The settings of the worker pool these settings describe. */
+	public WorkerPoolSettings workerPool() {
+		return new WorkerPoolSettings(this.taskWorkerNum, this.queueCapacity, this.dispatchMode, this.whenFull,
+				this.blockTimeout, this.taskMaxRequest, this.inline, this.threadNamePrefix);
 	}
 
 	/** Defaults: one worker per CPU, 10,000 queued tasks each, idle-first, block for up to 1s. */

@@ -1,20 +1,18 @@
 package io.github.asynctask.transport;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.github.asynctask.TaskRejectedException;
-import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.Task;
-import io.github.asynctask.execution.TaskInterceptor;
 
 /**
- * The one seam between dispatching a task and running it. The local transport queues tasks for this process's
- * workers; a distributed one writes them where other nodes read them, and feeds its node's workers with what they
- * read. Above it (the template, the server, completion) and below it (workers, the execution chain) the code is
- * the same in every mode.
+ * The one seam between dispatching a task and running it. The local transport offers tasks to this process's
+ * worker pool; a distributed one writes them where other nodes read them, and offers its node's worker pool what it
+ * reads. Above it (the template, the server, completion) and below it (the worker pool, the execution chain) the
+ * code is the same in every mode. Worker stats and the execution chain's links are not the transport's: the server
+ * reads them from the worker pool.
  * <p>
  * Threading: {@link #send} and {@link #cancel} are called concurrently by dispatching threads; the lifecycle
  * methods by the server, one at a time.
@@ -70,31 +68,5 @@ public interface TaskTransport {
 	 * outcome and leaves their threads behind: after this returns, no thread of the transport takes a task.
 	 */
 	void terminate(Duration grace);
-
-	/** The number of task workers of this node. */
-	int taskWorkerNum();
-
-	/** Tasks running now on this node. */
-	int running();
-
-	/** Tasks waiting to run. */
-	long queued();
-
-	/** Workers running nothing with nothing queued. */
-	int idleWorkers();
-
-	/** One entry per worker of this node, ordered by id. */
-	List<WorkerStats> workers();
-
-	/** Tasks queued per worker before the when-full policy applies. */
-	int queueCapacity();
-
-	/**
-	 * The links this transport adds to every execution chain, innermost (closest to the handler, after the
-	 * application's interceptors): e.g. the local transport's timeout link, which needs its workers.
-	 */
-	default List<TaskInterceptor> interceptors() {
-		return List.of();
-	}
 
 }

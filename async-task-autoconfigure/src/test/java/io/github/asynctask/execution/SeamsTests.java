@@ -12,7 +12,6 @@ import io.github.asynctask.TaskResult;
 import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskStatus;
 import io.github.asynctask.TaskTemplate;
-import io.github.asynctask.WorkerStats;
 import io.github.asynctask.annotation.OnFinish;
 import io.github.asynctask.annotation.OnTask;
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
@@ -21,7 +20,7 @@ import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.dispatch.TaskDispatcher;
 import io.github.asynctask.handler.TaskHandler;
 import io.github.asynctask.server.DefaultTaskServer;
-import io.github.asynctask.server.LocalTransport;
+import io.github.asynctask.transport.local.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -383,36 +382,6 @@ class SeamsTests {
 
 		@Override
 		public void terminate(Duration grace) {
-		}
-
-		@Override
-		public int taskWorkerNum() {
-			return 1;
-		}
-
-		@Override
-		public int running() {
-			return 0;
-		}
-
-		@Override
-		public long queued() {
-			return 0;
-		}
-
-		@Override
-		public int idleWorkers() {
-			return 1;
-		}
-
-		@Override
-		public List<WorkerStats> workers() {
-			return List.of();
-		}
-
-		@Override
-		public int queueCapacity() {
-			return 1;
 		}
 
 	}

@@ -124,6 +124,89 @@ class TimeoutTests {
 		});
 	}
 
+	/**
+	 * The fault of issue 14: a stuck first attempt is left behind, the retry runs on the worker's fresh thread, and
+	 * the old thread comes back while the retry runs. It must not take the worker from the fresh thread (the retry is
+	 * the same task, so a handshake keyed by the task could not tell them apart): the worker keeps serving and every
+	 * later task gets its outcome.
+	 */
+	@Test
+	void aStuckThreadThatComesBackWhileItsTaskIsRetriedLeavesTheWorkerServing() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Slow slow = context.getBean(Slow.class);
+			List<TaskResult<Object>> outcomes = new CopyOnWriteArrayList<>();
+			template.dispatch(new StubbornOnce("h"), outcomes::add);
+			await().atMost(WAIT).until(() -> outcomes.size() == 1);
+			assertThat(slow.stubbornOnceThreads).hasSize(2);
+			assertThat(slow.stubbornOnceThreads.get(1)).isNotSameAs(slow.stubbornOnceThreads.get(0));
+			assertThat(outcomes.get(0).attempts()).isEqualTo(2);
+			List<TaskResult<Object>> later = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				assertThat(template.<String>dispatchAndWait(new Quick("after-" + i), WAIT)).isEqualTo("after-" + i);
+				template.dispatch(new Quick("queued-" + i), later::add);
+			}
+			await().atMost(WAIT).until(() -> later.size() == 3);
+			assertThat(later).extracting(TaskResult::value)
+				.containsExactlyInAnyOrder("queued-0", "queued-1", "queued-2");
+		});
+	}
+
+	@Test
+	void aSlowListenerOfATimedOutTaskDelaysNoOtherTasksTimeout() {
+		runner().withPropertyValues("async-task.task-worker-num=2").run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			CountDownLatch listenerIn = new CountDownLatch(1);
+			CountDownLatch listenerRelease = new CountDownLatch(1);
+			List<String> listenerThreads = new CopyOnWriteArrayList<>();
+			template.onWorker(0).dispatch(new Sleepy("x"), (result) -> {
+				listenerThreads.add(Thread.currentThread().getName());
+				listenerIn.countDown();
+				awaitQuietly(listenerRelease);
+			});
+			assertThat(listenerIn.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			// the first task's listener is still running: the second task times out all the same
+			CompletableFuture<String> other = template.onWorker(1).submit(new Sleepy("y"));
+			assertThat(other).failsWithin(WAIT)
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.withCauseInstanceOf(TaskTimeoutException.class);
+			assertThat(listenerIn.getCount()).isZero();
+			listenerRelease.countDown();
+			assertThat(listenerThreads).singleElement().asString().startsWith("async-task-worker-0");
+		});
+	}
+
+	@Test
+	void theTimeoutsInterruptNeverLandsInTheWorkersNextTask() {
+		runner().run((context) -> {
+			TaskTemplate template = context.getBean(TaskTemplate.class);
+			Slow slow = context.getBean(Slow.class);
+			List<TaskResult<Object>> outcomes = new CopyOnWriteArrayList<>();
+			// the handler returns as soon as its outcome's delivery starts; the delivery waits for the next task
+			template.dispatch(new Racing("r"), (result) -> {
+				outcomes.add(result);
+				slow.racingDelivered.countDown();
+				awaitQuietly(slow.nextStarted, Duration.ofSeconds(1));
+			});
+			assertThat(template.<String>dispatchAndWait(new Next("n"), WAIT)).isEqualTo("n ran uninterrupted");
+			await().atMost(WAIT).until(() -> outcomes.size() == 1);
+			assertThat(outcomes.get(0).status()).isEqualTo(TaskStatus.TIMED_OUT);
+		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		awaitQuietly(latch, WAIT);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch, Duration wait) {
+		try {
+			latch.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private static int restarts(org.springframework.context.ApplicationContext context) {
 		return context.getBean(TaskServer.class).stats().workers().stream().mapToInt(WorkerStats::restarts).sum();
 	}
@@ -138,6 +221,15 @@ class TimeoutTests {
 	}
 
 	record Quick(String id) {
+	}
+
+	record StubbornOnce(String id) {
+	}
+
+	record Racing(String id) {
+	}
+
+	record Next(String id) {
 	}
 
 	static class Slow {
@@ -155,6 +247,14 @@ class TimeoutTests {
 		final List<Thread> quickThreads = new CopyOnWriteArrayList<>();
 
 		volatile Thread stubbornThread;
+
+		final List<Thread> stubbornOnceThreads = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch releaseFirst = new CountDownLatch(1);
+
+		final CountDownLatch racingDelivered = new CountDownLatch(1);
+
+		final CountDownLatch nextStarted = new CountDownLatch(1);
 
 		@OnTask(timeout = "200ms")
 		String sleepy(Sleepy task) {
@@ -193,6 +293,49 @@ class TimeoutTests {
 			}
 			this.stubbornReturned.incrementAndGet();
 			return task.id();
+		}
+
+		/**
+		 * The first attempt ignores its interrupt until the second one, on the worker's fresh thread, lets it go;
+		 * the second then waits until the first attempt's thread has ended, so that it comes back during the retry.
+		 */
+		@OnTask(timeout = "3s", retries = 1, backoff = "10ms")
+		String stubbornOnce(StubbornOnce task, TaskContext context) throws InterruptedException {
+			this.stubbornOnceThreads.add(Thread.currentThread());
+			if (context.attempt() == 1) {
+				boolean released = false;
+				while (!released) {
+					try {
+						released = this.releaseFirst.await(1, TimeUnit.MINUTES);
+					}
+					catch (InterruptedException ex) {
+						// ignores the interrupt: plays a handler stuck in code that does not answer it
+					}
+				}
+				return "first";
+			}
+			this.releaseFirst.countDown();
+			this.stubbornOnceThreads.get(0).join(2500);
+			return "second";
+		}
+
+		/** Runs past its timeout until its outcome's delivery has started (or its interrupt comes). */
+		@OnTask(timeout = "200ms")
+		String racing(Racing task) throws InterruptedException {
+			this.racingDelivered.await(1, TimeUnit.MINUTES);
+			return task.id();
+		}
+
+		@OnTask
+		String next(Next task) {
+			this.nextStarted.countDown();
+			try {
+				Thread.sleep(300);
+				return task.id() + " ran uninterrupted";
+			}
+			catch (InterruptedException ex) {
+				return task.id() + " was interrupted";
+			}
 		}
 
 		@OnTask

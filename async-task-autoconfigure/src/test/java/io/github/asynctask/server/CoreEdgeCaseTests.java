@@ -485,7 +485,7 @@ class CoreEdgeCaseTests {
 	}
 
 	private static int blockedProducers(AssertableApplicationContext context) {
-		return ((LocalTransport) context.getBean(DefaultTaskServer.class).transport()).blockedProducers();
+		return context.getBean(DefaultTaskServer.class).workerPool().blockedProducers();
 	}
 
 }

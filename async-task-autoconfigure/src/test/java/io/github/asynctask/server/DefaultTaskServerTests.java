@@ -371,7 +371,7 @@ class DefaultTaskServerTests {
 	}
 
 	private static int blockedThreads(DefaultTaskServer server) {
-		return ((LocalTransport) server.transport()).blockedProducers();
+		return server.workerPool().blockedProducers();
 	}
 
 }

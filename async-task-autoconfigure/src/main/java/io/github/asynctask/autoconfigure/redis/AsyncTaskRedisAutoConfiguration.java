@@ -4,11 +4,11 @@ import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
 import io.github.asynctask.autoconfigure.AsyncTaskProperties;
 import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.handler.TaskHandlerRegistry;
-import io.github.asynctask.server.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
 import io.github.asynctask.transport.redis.JsonCodec;
 import io.github.asynctask.transport.redis.RedisTransport;
 import io.github.asynctask.transport.redis.RedisTransportSettings;
+import io.github.asynctask.workers.WorkerPool;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,7 +47,7 @@ public final class AsyncTaskRedisAutoConfiguration {
 		@ConditionalOnMissingBean(TaskTransport.class)
 		RedisTransport asyncTaskTransport(AsyncTaskProperties properties,
 				ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<JsonMapper> jsonMapper,
-				TaskHandlerRegistry registry, TaskRunner runner) {
+				TaskHandlerRegistry registry, TaskRunner runner, WorkerPool pool) {
 			RedisConnectionFactory factory = connectionFactory.getIfUnique();
 			if (factory == null) {
 				throw new RedisTransportUnavailableException(connectionFactory.stream().findAny().isPresent()
@@ -61,8 +61,8 @@ public final class AsyncTaskRedisAutoConfiguration {
 					redis.getMaxPayloadBytes(), properties.getQueueCapacity(), properties.getWhenFull(),
 					properties.getBlockTimeout());
 			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
-			return new RedisTransport(settings, factory, new JsonCodec(mapper, redis.getMaxPayloadBytes()), registry,
-					runner, new LocalTransport(properties.toSettings(), runner));
+			return new RedisTransport(settings, factory, new JsonCodec(mapper), registry,
+					runner, pool);
 		}
 
 	}

@@ -21,24 +21,17 @@ public final class JsonCodec {
 
 	private final JsonMapper mapper;
 
-	private final int maxBytes;
-
 	/**
 	 * A codec on a copy of the application's mapper (its modules, naming and date settings) that resolves no type by
 	 * a class name found in a message: default typing off, and every class-name type id denied, so a
 	 * {@code @JsonTypeInfo(use = CLASS)} property cannot be fed a class either. Logical type names
 	 * ({@code @JsonSubTypes}) still work.
 	 */
-	public JsonCodec(JsonMapper mapper, int maxBytes) {
+	public JsonCodec(JsonMapper mapper) {
 		this.mapper = mapper.rebuild()
 			.deactivateDefaultTyping()
 			.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
 			.build();
-		this.maxBytes = maxBytes;
-	}
-
-	public int maxBytes() {
-		return this.maxBytes;
 	}
 
 	/** A strict reader of the declared type. */
@@ -53,7 +46,7 @@ public final class JsonCodec {
 		return (type.isFinal() || type.isJavaLangObject()) ? this.mapper.writer() : this.mapper.writerFor(type);
 	}
 
-	/** Writes a value; the caller checks the size against {@link #maxBytes()}. */
+	/** Writes a value; the caller checks its size against {@code async-task.redis.max-payload-bytes}. */
 	public static byte[] write(ObjectWriter writer, Object value) {
 		return writer.writeValueAsBytes(value);
 	}
@@ -64,11 +57,6 @@ public final class JsonCodec {
 	 */
 	public static Object read(ObjectReader reader, byte[] json) {
 		return reader.readValue(json);
-	}
-
-	/** Writes any value (e.g. an error's fields) with the mapper's defaults. */
-	public byte[] writeAny(Object value) {
-		return this.mapper.writeValueAsBytes(value);
 	}
 
 }

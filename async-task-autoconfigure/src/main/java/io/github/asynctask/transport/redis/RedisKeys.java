@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The key layout of the Redis transport, literally as the public contract names it:
  * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>} and {@code <prefix>:dead:<task-name>}, and one
- * consumer group, {@value #GROUP}, per task stream. No command touches two keys, so the layout works on Redis
- * Cluster as it is.
+ * consumer group, {@value #GROUP}, per task stream. Every command touches one key (a node reads its task streams one
+ * by one), so on Redis Cluster the default layout spreads the task streams over slots, and needs no hash tag.
  */
 public final class RedisKeys {
 

@@ -11,14 +11,13 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.github.asynctask.TaskContext;
 import io.github.asynctask.TaskRejectedException;
-import io.github.asynctask.WorkerStats;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.Task;
 import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.handler.TaskHandlerRegistry;
-import io.github.asynctask.server.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
+import io.github.asynctask.workers.WorkerPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +57,8 @@ public final class RedisTransport implements TaskTransport {
 
 	private final TaskRunner runner;
 
-	private final LocalTransport local;
+	/** This node's worker pool, built once from the real settings: runs what this node reads. */
+	private final WorkerPool local;
 
 	private final RedisKeys keys;
 
@@ -71,7 +71,7 @@ public final class RedisTransport implements TaskTransport {
 	private volatile List<String> unknownStreams = List.of();
 
 	public RedisTransport(RedisTransportSettings settings, RedisConnectionFactory factory, JsonCodec codec,
-			TaskHandlerRegistry registry, TaskRunner runner, LocalTransport local) {
+			TaskHandlerRegistry registry, TaskRunner runner, WorkerPool local) {
 		this.settings = settings;
 		this.factory = factory;
 		this.codec = codec;
@@ -169,11 +169,12 @@ public final class RedisTransport implements TaskTransport {
 		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
 		if (this.settings.consume() && !streams.isEmpty()) {
-			int workers = this.local.taskWorkerNum();
-			held = new HeldEntries(workers, workers);
+			// what the workers can start now, plus a prefetch of one per worker so that a freed worker finds its next
+			// task queued while the reader fetches more
+			held = new HeldEntries(this.local.startable(), this.local.taskWorkerNum());
 			ReplyWriter replyWriter = new ReplyWriter(writer, held, this.keys, node);
 			inbound = new Inbound(held, replyWriter,
-					(task, mayWait) -> this.local.send(task, mayWait ? Admission.POLICY : Admission.TRY),
+					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),
 					this.settings.maxDeliveries());
 			for (TaskStream stream : streams.all()) {
 				readers.add(new StreamReader(this.factory, node, stream, held, inbound, this.settings.batchSize()));
@@ -309,38 +310,6 @@ public final class RedisTransport implements TaskTransport {
 		if (parts.leases != null) {
 			parts.leases.stopTakingOver();
 		}
-	}
-
-	// Stats: this node's workers
-
-	@Override
-	public int taskWorkerNum() {
-		return this.local.taskWorkerNum();
-	}
-
-	@Override
-	public int running() {
-		return this.local.running();
-	}
-
-	@Override
-	public long queued() {
-		return this.local.queued();
-	}
-
-	@Override
-	public int idleWorkers() {
-		return this.local.idleWorkers();
-	}
-
-	@Override
-	public List<WorkerStats> workers() {
-		return this.local.workers();
-	}
-
-	@Override
-	public int queueCapacity() {
-		return this.local.queueCapacity();
 	}
 
 }

@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 
-import io.github.asynctask.server.WhenFull;
+import io.github.asynctask.workers.WhenFull;
 
 /**
  * The settings of a {@link RedisTransport}, as {@code async-task.redis.*} and the server's properties give them.

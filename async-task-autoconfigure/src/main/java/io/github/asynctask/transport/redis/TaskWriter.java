@@ -10,7 +10,7 @@ import io.github.asynctask.TaskStatus;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.Task;
-import io.github.asynctask.server.WhenFull;
+import io.github.asynctask.workers.WhenFull;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

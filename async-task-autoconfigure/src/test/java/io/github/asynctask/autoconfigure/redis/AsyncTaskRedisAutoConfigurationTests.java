@@ -3,7 +3,7 @@ package io.github.asynctask.autoconfigure.redis;
 import java.time.Duration;
 
 import io.github.asynctask.autoconfigure.AsyncTaskAutoConfiguration;
-import io.github.asynctask.server.LocalTransport;
+import io.github.asynctask.transport.local.LocalTransport;
 import io.github.asynctask.transport.TaskTransport;
 import io.github.asynctask.transport.redis.RedisTestServer;
 import io.github.asynctask.transport.redis.RedisTransport;

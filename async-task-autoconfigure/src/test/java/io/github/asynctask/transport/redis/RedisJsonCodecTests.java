@@ -23,7 +23,7 @@ class RedisJsonCodecTests {
 	record Box(@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Object thing) {
 	}
 
-	private final JsonCodec codec = new JsonCodec(JsonMapper.builder().build(), 1024);
+	private final JsonCodec codec = new JsonCodec(JsonMapper.builder().build());
 
 	@Test
 	void roundTripsTheDeclaredType() {
@@ -55,7 +55,7 @@ class RedisJsonCodecTests {
 			.activateDefaultTyping(BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build(),
 					DefaultTyping.NON_FINAL)
 			.build();
-		JsonCodec codec = new JsonCodec(typing, 1024);
+		JsonCodec codec = new JsonCodec(typing);
 		byte[] json = JsonCodec.write(codec.writer(Order.class), new Order(1, List.of("a")));
 		assertThat(new String(json)).doesNotContain("java.util");
 	}

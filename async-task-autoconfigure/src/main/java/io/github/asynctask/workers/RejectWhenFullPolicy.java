@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import io.github.asynctask.execution.Task;
 
@@ -6,8 +6,8 @@ import io.github.asynctask.execution.Task;
 final class RejectWhenFullPolicy implements WhenFullPolicy {
 
 	@Override
-	public boolean onFull(Task task, LocalTransport transport) {
-		throw transport.rejection(task, transport.fullMessage(task) + " (async-task.when-full=reject). Raise "
+	public boolean onFull(Task task, WorkerPool pool) {
+		throw pool.rejection(task, pool.fullMessage(task) + " (async-task.when-full=reject). Raise "
 				+ "async-task.queue-capacity or async-task.task-worker-num, or set async-task.when-full to block "
 				+ "or caller-runs.");
 	}

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import io.github.asynctask.execution.Task;
 
@@ -13,7 +13,7 @@ interface WorkerSelector {
 	 * Offers the task to the queue(s) this strategy picks, in its order of preference.
 	 * @return {@code false} if every queue it tried was full
 	 */
-	boolean offer(Task task, LocalTransport transport);
+	boolean offer(Task task, WorkerPool pool);
 
 	static WorkerSelector of(DispatchMode mode) {
 		return switch (mode) {

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import io.github.asynctask.TaskRejectedException;
 import io.github.asynctask.execution.Task;
@@ -15,7 +15,7 @@ interface WhenFullPolicy {
 	 * @return {@code true} once the task was queued or run
 	 * @throws TaskRejectedException if the policy refuses it, naming the problem and the fix
 	 */
-	boolean onFull(Task task, LocalTransport transport);
+	boolean onFull(Task task, WorkerPool pool);
 
 	static WhenFullPolicy of(WhenFull whenFull) {
 		return switch (whenFull) {

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import io.github.asynctask.execution.Task;
 
@@ -16,13 +16,13 @@ final class IdleFirstWorkerSelector implements WorkerSelector {
 	private int cursor;
 
 	@Override
-	public boolean offer(Task task, LocalTransport transport) {
-		Worker[] workers = transport.workerArray();
+	public boolean offer(Task task, WorkerPool pool) {
+		Worker[] workers = pool.workerArray();
 		int n = workers.length;
 		int chosen = choose(workers);
 		for (int i = 0; i < n; i++) {
 			int index = chosen + i;
-			if (transport.offerTo(workers[(index < n) ? index : index - n], task)) {
+			if (pool.offerTo(workers[(index < n) ? index : index - n], task)) {
 				return true;
 			}
 		}

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,13 +12,13 @@ final class RoundRobinWorkerSelector implements WorkerSelector {
 	private final AtomicInteger next = new AtomicInteger();
 
 	@Override
-	public boolean offer(Task task, LocalTransport transport) {
-		Worker[] workers = transport.workerArray();
+	public boolean offer(Task task, WorkerPool pool) {
+		Worker[] workers = pool.workerArray();
 		int n = workers.length;
 		int start = Math.floorMod(this.next.getAndIncrement(), n);
 		for (int i = 0; i < n; i++) {
 			int index = start + i;
-			if (transport.offerTo(workers[(index < n) ? index : index - n], task)) {
+			if (pool.offerTo(workers[(index < n) ? index : index - n], task)) {
 				return true;
 			}
 		}

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import java.util.concurrent.ThreadFactory;
 

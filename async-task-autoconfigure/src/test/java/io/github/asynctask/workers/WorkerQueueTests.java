@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import java.util.ArrayList;
 import java.util.List;

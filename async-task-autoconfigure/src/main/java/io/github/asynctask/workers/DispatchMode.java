@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 /**
  * How a task that is not pinned to a worker ({@code onWorker}, {@code withKey}) picks one.

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import io.github.asynctask.execution.Task;
 
@@ -10,8 +10,8 @@ import io.github.asynctask.execution.Task;
 final class SharedQueueWorkerSelector implements WorkerSelector {
 
 	@Override
-	public boolean offer(Task task, LocalTransport transport) {
-		return transport.offerShared(task);
+	public boolean offer(Task task, WorkerPool pool) {
+		return pool.offerShared(task);
 	}
 
 }

@@ -1,11 +1,11 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import java.time.Duration;
 
 import org.springframework.util.Assert;
 
 /**
- * How the local transport controls execution beyond queueing: retries, timeouts and virtual threads.
+ * How the worker pool controls execution beyond queueing: retries, timeouts and virtual threads.
  * @param maxBackoff the longest delay between two attempts of a task
  * @param timeoutGrace how long a timed-out attempt's thread may ignore its interrupt before it is left behind and
  * its worker goes on with a fresh thread

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -192,10 +192,6 @@ final class WorkerQueue<E> {
 		long consumer = this.consumerIndex;
 		long size = this.producerIndex - consumer - (this.cancelled.get() - this.passed);
 		return (int) Math.max(0, Math.min(size, this.capacity));
-	}
-
-	int capacity() {
-		return this.capacity;
 	}
 
 	/**

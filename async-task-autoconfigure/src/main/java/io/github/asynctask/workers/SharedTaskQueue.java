@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -170,10 +170,6 @@ final class SharedTaskQueue<E> {
 		long head = this.head;
 		long size = this.tail - head - (this.cancelled.get() - this.passed.get());
 		return (int) Math.max(0, Math.min(size, this.capacity));
-	}
-
-	int capacity() {
-		return this.capacity;
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * parked task to a worker.
  * <p>
  * Threading: any thread. A place freed between a failed {@link #tryAcquire} and {@link #park} is not lost: the
- * parking thread tries to hand out parked tasks right after parking (see {@code LocalTransport#grantParked}).
+ * parking thread tries to hand out parked tasks right after parking (see {@code ConcurrencyLimits#grantParked}).
  */
 final class ConcurrencyLimit {
 

@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 import io.github.asynctask.execution.Task;
 
@@ -11,16 +11,16 @@ import io.github.asynctask.execution.Task;
 final class CallerRunsWhenFullPolicy implements WhenFullPolicy {
 
 	@Override
-	public boolean onFull(Task task, LocalTransport transport) {
+	public boolean onFull(Task task, WorkerPool pool) {
 		if (task.routing().isPinned()) {
-			return BlockWhenFullPolicy.block(task, transport, " (a task pinned to a worker never runs on the "
+			return BlockWhenFullPolicy.block(task, pool, " (a task pinned to a worker never runs on the "
 					+ "caller under async-task.when-full=caller-runs; it waits for room as under block)");
 		}
 		if (task.isHeld()) {
-			return BlockWhenFullPolicy.block(task, transport, " (a batch's tasks wait for room under "
+			return BlockWhenFullPolicy.block(task, pool, " (a batch's tasks wait for room under "
 					+ "async-task.when-full=caller-runs, as under block)");
 		}
-		transport.runOnCaller(task);
+		pool.runOnCaller(task);
 		return true;
 	}
 

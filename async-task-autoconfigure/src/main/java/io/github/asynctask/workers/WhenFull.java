@@ -1,4 +1,4 @@
-package io.github.asynctask.server;
+package io.github.asynctask.workers;
 
 /**
  * What {@code dispatch} does when the queue a task should go to is full.

@@ -163,7 +163,8 @@ public final class RedisTransport implements TaskTransport {
 		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams,
 				this.runner.completion(), incarnation);
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
-				streams, this.runner.completion(), this.settings.batchSize());
+				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
+				this.settings.batchSize());
 		HeldEntries held = null;
 		Inbound inbound = null;
 		List<StreamReader> readers = new ArrayList<>();

@@ -29,7 +29,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * The Redis Streams transport ({@code async-task.transport=redis}): the same tasks, handlers and listeners across any
  * number of nodes. It composes, at each start, parts of one concern each:
  * <ul>
- * <li>{@link TaskWriter}: dispatched tasks' entries, written through the {@link PipelinedWriter}; cancel.</li>
+ * <li>{@link TaskWriter}: dispatched tasks' entries, written through the {@link PipelinedWriter}; cancel;
+ * backpressure from the stream lengths {@link StreamBacklogs} keeps.</li>
  * <li>{@link ReplyReader}: the origin's reply stream, deciding the outcome of each task in
  * {@link AwaitingReplies}.</li>
  * <li>On consuming nodes: the {@link StreamReader} reads entries into the room {@link HeldEntries} leave, the
@@ -91,7 +92,8 @@ public final class RedisTransport implements TaskTransport {
 	}
 
 	/** What one run (start to stop) of the transport is made of. */
-	private record Parts(TaskStreams streams, PipelinedWriter writer, TaskWriter tasks, ReplyReader replies,
+	private record Parts(TaskStreams streams, PipelinedWriter writer, TaskWriter tasks, StreamBacklogs backlogs,
+			ReplyReader replies,
 			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
 			@Nullable Leases leases) {
 	}
@@ -162,6 +164,7 @@ public final class RedisTransport implements TaskTransport {
 		PipelinedWriter writer = new PipelinedWriter(this.factory, node);
 		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams,
 				this.runner.completion(), incarnation);
+		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
 				this.settings.batchSize());
@@ -183,9 +186,10 @@ public final class RedisTransport implements TaskTransport {
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, writer, tasks, replies, held, inbound, readers, leases);
+		this.parts = new Parts(streams, writer, tasks, backlogs, replies, held, inbound, readers, leases);
 		this.running = true;
 		writer.start();
+		backlogs.start();
 		replies.start();
 		readers.forEach(StreamReader::start);
 		if (leases != null) {
@@ -303,6 +307,7 @@ public final class RedisTransport implements TaskTransport {
 			parts.leases.stop();
 		}
 		parts.replies.stop();
+		parts.backlogs.stop();
 	}
 
 	private static void stopReading(Parts parts) {

@@ -27,6 +27,9 @@ final class TaskStream {
 
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
+	/** The stream's length as last seen ({@link StreamBacklogs}). */
+	private volatile long length;
+
 	/** The held entries whose task has not finished yet (queued or running here). */
 	private final Set<String> unfinished = ConcurrentHashMap.newKeySet();
 
@@ -45,6 +48,14 @@ final class TaskStream {
 
 	Set<String> unfinished() {
 		return this.unfinished;
+	}
+
+	long length() {
+		return this.length;
+	}
+
+	void length(long length) {
+		this.length = length;
 	}
 
 	@Override

@@ -1,9 +1,12 @@
 package io.github.asynctask.transport.redis;
 
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.github.asynctask.TaskRejectedException;
 import io.github.asynctask.TaskStatus;
@@ -62,7 +65,20 @@ final class TaskWriter {
 	boolean send(Task task, Admission admission) {
 		TaskStream stream = this.streams.of(task.handler());
 		byte[] payload = stream.codec.payload(task);
-		if (this.writer.backlog() >= this.settings.backlogCapacity() && !awaitRoom(task, admission)) {
+		int capacity = this.settings.backlogCapacity();
+		if (this.writer.backlog() >= capacity
+				&& !awaitRoom(task, admission, () -> this.writer.backlog() >= capacity, () -> this.writer.backlog()
+						+ " dispatched tasks are waiting to be written to Redis (is it reachable?), the most "
+						+ "async-task.queue-capacity (" + capacity + ") allows",
+						"Check the Redis connection (spring.data.redis.*), or raise async-task.queue-capacity.")) {
+			return false;
+		}
+		long maxBacklog = this.settings.maxBacklog();
+		if (stream.length() >= maxBacklog
+				&& !awaitRoom(task, admission, () -> stream.length() >= maxBacklog, () -> "its stream " + stream
+						+ " holds " + stream.length() + " entries not yet done, the most async-task.redis.max-backlog ("
+						+ maxBacklog + ") allows",
+						"The consuming nodes fall behind: add nodes or workers, or raise async-task.redis.max-backlog.")) {
 			return false;
 		}
 		this.awaiting.add(task);
@@ -79,29 +95,32 @@ final class TaskWriter {
 		return true;
 	}
 
-	private boolean awaitRoom(Task task, Admission admission) {
+	/**
+	 * Applies the when-full policy while {@code full} holds: {@code block} (and {@code caller-runs}, which has no
+	 * caller to run on here) waits up to {@code block-timeout}, {@code reject} throws, a try returns {@code false}.
+	 */
+	private boolean awaitRoom(Task task, Admission admission, BooleanSupplier full, Supplier<String> problem,
+			String fix) {
 		if (admission == Admission.TRY) {
 			return false;
 		}
 		WhenFull whenFull = this.settings.whenFull();
 		if (whenFull != WhenFull.REJECT) {
 			long deadline = System.nanoTime() + this.settings.blockTimeout().toNanos();
-			while (this.writer.backlog() >= this.settings.backlogCapacity()) {
+			while (full.getAsBoolean()) {
 				if (System.nanoTime() - deadline >= 0) {
 					break;
 				}
 				LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
 			}
-			if (this.writer.backlog() < this.settings.backlogCapacity()) {
+			if (!full.getAsBoolean()) {
 				return true;
 			}
 		}
-		throw new TaskRejectedException("Task '" + task.taskName() + "' rejected: " + this.writer.backlog()
-				+ " dispatched tasks are waiting to be written to Redis (is it reachable?), the most "
-				+ "async-task.queue-capacity (" + this.settings.backlogCapacity() + ") allows"
+		throw new TaskRejectedException("Task '" + task.taskName() + "' rejected: " + problem.get()
 				+ ((whenFull != WhenFull.REJECT) ? ", for longer than async-task.block-timeout ("
 						+ this.settings.blockTimeout().toMillis() + "ms)" : "")
-				+ ". Check the Redis connection (spring.data.redis.*), or raise async-task.queue-capacity.");
+				+ ". " + fix);
 	}
 
 	/** Writes one dispatched task's entry. */
@@ -155,6 +174,8 @@ final class TaskWriter {
 			}
 			String entryId = RedisStreamOps.asText((result instanceof RecordId id) ? id.getValue() : result);
 			this.task.place(entryId);
+			// with the fence in cancel(): either this sees the cancel, or the cancel sees the entry id (or both)
+			VarHandle.fullFence();
 			if (this.task.isDecided()) {
 				// cancelled while it was being written: take the entry back unless a worker read it already
 				deleteUnread(this.stream, entryId);
@@ -195,6 +216,12 @@ final class TaskWriter {
 			// not written yet: the writer skips a decided task
 			if (this.completion.cancel(task, "was cancelled before it started", true)) {
 				this.awaiting.take(task);
+				VarHandle.fullFence();
+				Object written = task.place();
+				if (written != null) {
+					// the writer wrote it meanwhile and may have checked before the cancel: take the entry back
+					deleteUnread(this.streams.of(task.handler()), written.toString());
+				}
 				return true;
 			}
 			return false;

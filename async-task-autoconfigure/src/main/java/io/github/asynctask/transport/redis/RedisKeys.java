@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The key layout of the Redis transport, literally as the public contract names it:
- * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>} and {@code <prefix>:dead:<task-name>}, and one
+ * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>}, {@code <prefix>:dead:<task-name>} and
+ * {@code <prefix>:node:<node-id>}, and one
  * consumer group, {@value #GROUP}, per task stream. Every command touches one key (a node reads its task streams one
  * by one), so on Redis Cluster the default layout spreads the task streams over slots, and needs no hash tag.
  */
@@ -36,6 +37,11 @@ public final class RedisKeys {
 	/** The stream where a node reads the outcomes of the tasks it dispatched. */
 	public String reply(String nodeId) {
 		return this.prefix + ":reply:" + nodeId;
+	}
+
+	/** The heartbeat key of a live node. */
+	public String node(String nodeId) {
+		return this.prefix + ":node:" + nodeId;
 	}
 
 	/** The dead-letter stream of a task name. */

@@ -92,7 +92,8 @@ public final class RedisTransport implements TaskTransport {
 	}
 
 	/** What one run (start to stop) of the transport is made of. */
-	private record Parts(TaskStreams streams, PipelinedWriter writer, TaskWriter tasks, StreamBacklogs backlogs,
+	private record Parts(TaskStreams streams, NodeHeartbeat heartbeat, PipelinedWriter writer, TaskWriter tasks,
+			StreamBacklogs backlogs,
 			ReplyReader replies,
 			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
 			@Nullable Leases leases) {
@@ -148,7 +149,10 @@ public final class RedisTransport implements TaskTransport {
 				this.settings.maxPayloadBytes());
 		String incarnation = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1L);
 		String replyStart;
+		NodeHeartbeat heartbeat = new NodeHeartbeat(this.factory, this.keys, node, incarnation,
+				this.settings.claimIdle());
 		try (RedisConnection connection = this.factory.getConnection()) {
+			heartbeat.claim(connection);
 			replyStart = RedisStreamOps.lastId(connection, RedisKeys.bytes(this.keys.reply(node)));
 			reportUnknownStreams(connection, streams);
 			if (this.settings.consume()) {
@@ -186,8 +190,9 @@ public final class RedisTransport implements TaskTransport {
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, writer, tasks, backlogs, replies, held, inbound, readers, leases);
+		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, held, inbound, readers, leases);
 		this.running = true;
+		heartbeat.start();
 		writer.start();
 		backlogs.start();
 		replies.start();
@@ -308,6 +313,7 @@ public final class RedisTransport implements TaskTransport {
 		}
 		parts.replies.stop();
 		parts.backlogs.stop();
+		parts.heartbeat.stop();
 	}
 
 	private static void stopReading(Parts parts) {

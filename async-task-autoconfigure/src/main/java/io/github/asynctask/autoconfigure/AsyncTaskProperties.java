@@ -251,6 +251,12 @@ public class AsyncTaskProperties {
 		 */
 		private int maxPayloadBytes = 1_048_576;
 
+		/**
+		 * Entries not yet read per task stream (checked from its length at least every 100 ms) before dispatch
+		 * applies the when-full policy.
+		 */
+		private long maxBacklog = 1_000_000;
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -320,6 +326,16 @@ public class AsyncTaskProperties {
 			Assert.isTrue(maxPayloadBytes >= 64, () -> "async-task.redis.max-payload-bytes must be at least 64, but was "
 					+ maxPayloadBytes + ". Set the largest encoded payload or result in bytes, e.g. 1048576.");
 			this.maxPayloadBytes = maxPayloadBytes;
+		}
+
+		public long getMaxBacklog() {
+			return this.maxBacklog;
+		}
+
+		public void setMaxBacklog(long maxBacklog) {
+			Assert.isTrue(maxBacklog >= 1, () -> "async-task.redis.max-backlog must be at least 1, but was " + maxBacklog
+					+ ". Set the most entries not yet read per task stream before dispatch pushes back, e.g. 1000000.");
+			this.maxBacklog = maxBacklog;
 		}
 
 	}

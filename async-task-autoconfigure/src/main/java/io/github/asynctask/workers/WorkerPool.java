@@ -71,12 +71,16 @@ public final class WorkerPool {
 	/** With virtual threads, {@code worker-concurrency}; 0 on platform threads. */
 	private final int workerConcurrency;
 
+	/** Tasks the pool can run at once: workers, times {@code worker-concurrency} with virtual threads. */
+	private final int startable;
+
 	private volatile boolean stopping;
 
 	private volatile boolean terminating;
 
 	public WorkerPool(WorkerPoolSettings settings, ExecutionControlSettings control, TaskRunner runner) {
 		this.settings = settings;
+		this.startable = settings.taskWorkerNum() * (control.virtualThreads() ? control.workerConcurrency() : 1);
 		this.runner = runner;
 		this.workerConcurrency = control.virtualThreads() ? control.workerConcurrency() : 0;
 		this.retries = new RetryScheduler(control.maxBackoff(), runner.completion(), new RetryHandBack(this));
@@ -451,6 +455,14 @@ public final class WorkerPool {
 	/** The number of task workers. */
 	public int taskWorkerNum() {
 		return this.workers.length;
+	}
+
+	/**
+	 * How many tasks the pool can run at once: one per worker, or {@code worker-concurrency} per worker with virtual
+	 * threads (a distributed transport reads no more than this, plus a small prefetch).
+	 */
+	public int startable() {
+		return this.startable;
 	}
 
 	/** Tasks queued per worker before the when-full policy applies. */

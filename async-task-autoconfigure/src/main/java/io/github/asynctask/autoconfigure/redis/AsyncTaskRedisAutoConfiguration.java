@@ -78,8 +78,8 @@ public final class AsyncTaskRedisAutoConfiguration {
 			String nodeId = (redis.getNodeId() != null) ? redis.getNodeId() : RedisTransportSettings.defaultNodeId();
 			RedisTransportSettings settings = new RedisTransportSettings(redis.getKeyPrefix(), nodeId,
 					redis.isConsume(), redis.getClaimIdle(), redis.getMaxDeliveries(), redis.getBatchSize(),
-					redis.getMaxPayloadBytes(), properties.getQueueCapacity(), properties.getWhenFull(),
-					properties.getBlockTimeout());
+					redis.getMaxPayloadBytes(), redis.getMaxBacklog(), properties.getQueueCapacity(),
+					properties.getWhenFull(), properties.getBlockTimeout());
 			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 			return new RedisTransport(settings, factory, new JsonCodec(mapper), registry,
 					runner, pool);

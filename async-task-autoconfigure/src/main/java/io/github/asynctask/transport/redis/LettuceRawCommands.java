@@ -1,16 +1,33 @@
 package io.github.asynctask.transport.redis;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.NestedMultiOutput;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 
 /**
- * Raw commands whose nested array reply Spring Data Redis's generic {@code execute} would not read on Lettuce.
- * Loaded only when Lettuce is on the class path.
+ * What Spring Data Redis does not do for the transport on Lettuce: raw commands whose nested array reply its
+ * generic {@code execute} would not read, and a pipeline with a result per command ({@link RedisPipeline}). Loaded
+ * only when Lettuce is on the class path.
  */
 final class LettuceRawCommands {
+
+	private static final long TIMEOUT_SECONDS = 60;
 
 	private LettuceRawCommands() {
 	}
@@ -20,6 +37,75 @@ final class LettuceRawCommands {
 			return lettuce.execute(command, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE), args);
 		}
 		return connection.execute(command, args);
+	}
+
+	/** A pipeline on the connection's own (dedicated) Lettuce connection, or {@code null} if it is no Lettuce one. */
+	static @Nullable RedisPipeline pipeline(RedisConnection connection) {
+		return (connection instanceof LettuceConnection lettuce) ? new Pipeline(lettuce) : null;
+	}
+
+	private static final class Pipeline implements RedisPipeline {
+
+		private final LettuceConnection connection;
+
+		private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+		private final List<RedisFuture<?>> futures = new ArrayList<>();
+
+		Pipeline(LettuceConnection connection) {
+			this.connection = connection;
+			// pipelined, Spring Data Redis hands out the dedicated connection, whose flush policy is the factory's
+			connection.openPipeline();
+			this.commands = connection.getNativeConnection();
+		}
+
+		@Override
+		public void add(byte[] key, Map<byte[], byte[]> fields, long maxlen) {
+			XAddArgs args = new XAddArgs();
+			if (maxlen > 0) {
+				args.maxlen(maxlen).approximateTrimming();
+			}
+			this.futures.add(this.commands.xadd(key, args, fields));
+		}
+
+		@Override
+		public void ack(byte[] key, String... ids) {
+			this.futures.add(this.commands.xack(key, RedisKeys.bytes(RedisKeys.GROUP), ids));
+		}
+
+		@Override
+		public void delete(byte[] key, String... ids) {
+			this.futures.add(this.commands.xdel(key, ids));
+		}
+
+		@Override
+		public List<Object> results() {
+			this.connection.closePipeline(); // flushes what a buffering flush policy held back
+			List<Object> results = new ArrayList<>(this.futures.size());
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+			for (RedisFuture<?> future : this.futures) {
+				try {
+					results.add(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+				}
+				catch (ExecutionException ex) {
+					if (ex.getCause() instanceof RedisCommandExecutionException refused) {
+						results.add(new RedisSystemException(refused.getMessage(), refused));
+					}
+					else {
+						throw new RedisSystemException("A pipelined command failed: " + ex.getCause(), ex.getCause());
+					}
+				}
+				catch (TimeoutException ex) {
+					throw new QueryTimeoutException("Redis did not answer a pipeline within " + TIMEOUT_SECONDS + "s");
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new RedisSystemException("Interrupted while waiting for Redis", ex);
+				}
+			}
+			return results;
+		}
+
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.github.asynctask.transport.redis;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,19 +15,22 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.RedisPipelineException;
 
 /**
- * Writes what many threads hand it in pipelines, on one thread and one connection: task entries (XADD), replies with
- * the acknowledgement of their task entry (XADD + XACK), dead letters. Every write waiting when the thread wakes
- * goes in one round trip, so a burst of dispatches or of finished tasks costs one round trip, not one each.
+ * Writes what many threads hand it in pipelines, on one thread and one connection: task entries, replies, hand-backs,
+ * dead letters, and the acknowledgements that follow them. Every write waiting when the thread wakes goes in one
+ * round trip, so a burst of dispatches or of finished tasks costs one round trip, not one each.
  * <p>
- * A batch that fails because the connection broke is sent again once it is back (a write may then happen twice:
- * delivery is at least once); a command Redis refuses fails only its own write.
+ * An entry is acknowledged ({@code XACK} + {@code XDEL}, one of each per stream and pipeline) only after the write
+ * that asked for it saw its own commands succeed ({@link #acknowledge}, from {@link Write#done}); the
+ * acknowledgements go out with the next pipeline, and are sent again until Redis takes them. A batch that fails
+ * because the connection broke is sent again once it is back (a write may then happen twice: delivery is at least
+ * once); a command Redis refuses fails only its own write, which may ask to be {@link #retry retried}.
  * <p>
  * Threading: {@link #submit} from any thread, never blocking; the writes of one thread keep their order.
+ * {@link Write#issue}, {@link Write#done}, {@link #acknowledge} and {@link #retry} run on the writer's thread.
  */
-final class PipelinedWriter implements Runnable {
+final class PipelinedWriter implements RedisLoop.Step {
 
 	private static final Log logger = LogFactory.getLog(PipelinedWriter.class);
 
@@ -34,88 +39,58 @@ final class PipelinedWriter implements Runnable {
 	/** One write: one or more commands issued in a pipeline, then told their results. */
 	interface Write {
 
-		/**
-		 * Issues its commands; returns how many. An entry to acknowledge (and delete) after them goes to
-		 * {@code acks}: the writer acknowledges all of a pipeline's entries of one stream with one XACK and one XDEL,
-		 * after every other command of the pipeline.
-		 */
-		int issue(RedisConnection connection, Acks acks);
+		/** Issues its commands; returns how many. */
+		int issue(RedisPipeline pipeline);
 
 		/**
-		 * Its commands' results ({@code results[from .. from+count)}); an element may be an exception.
+		 * The results of its own commands, in the order it issued them (empty if it issued none); an element may be
+		 * an exception.
 		 */
-		void done(List<Object> results, int from);
+		void done(List<Object> results);
 
 		/** It can never be written (the writer stopped with it unwritten). */
 		void abandoned();
 
 	}
 
-	/** The entries a pipeline acknowledges and deletes, by stream. */
-	static final class Acks {
-
-		private final java.util.Map<String, Ids> byStream = new java.util.LinkedHashMap<>();
-
-		void add(String streamKey, byte[] streamKeyBytes, String id) {
-			this.byStream.computeIfAbsent(streamKey, (key) -> new Ids(streamKeyBytes)).ids.add(id);
-		}
-
-		int issue(RedisConnection connection) {
-			int commands = 0;
-			for (Ids ids : this.byStream.values()) {
-				String[] array = ids.ids.toArray(new String[0]);
-				connection.streamCommands().xAck(ids.key, RedisKeys.GROUP, array);
-				connection.streamCommands().xDel(ids.key, array);
-				commands += 2;
-			}
-			return commands;
-		}
-
-		void clear() {
-			this.byStream.clear();
-		}
-
-		private record Ids(byte[] key, List<String> ids) {
-
-			Ids(byte[] key) {
-				this(key, new ArrayList<>());
-			}
-
-		}
-
-	}
-
-	private final Acks acks = new Acks();
-
 	private final ConcurrentLinkedQueue<Write> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger size = new AtomicInteger();
 
-	private final RedisConnections connections;
+	private final RedisLoop loop;
 
-	private final Thread thread;
+	// the writer thread's own state
 
-	private volatile boolean running = true;
+	private final List<Write> batch = new ArrayList<>(MAX_BATCH);
+
+	/** Entries to acknowledge, by stream, with what to run once they are. */
+	private final Map<TaskStream, List<Ack>> acks = new LinkedHashMap<>();
+
+	private final List<Delayed> retries = new ArrayList<>();
 
 	private volatile boolean parked;
 
+	private volatile boolean ended;
+
 	private volatile long stopDeadline = Long.MAX_VALUE;
 
-	PipelinedWriter(RedisConnectionFactory factory, String threadName) {
-		this.connections = new RedisConnections(factory, "Redis writer", logger);
-		this.thread = new Thread(this, threadName);
-		this.thread.setDaemon(true);
+	PipelinedWriter(RedisConnectionFactory factory, String node) {
+		this.loop = new RedisLoop(factory, "async-task-redis-writer", "Redis writer of node " + node, logger, true,
+				this);
 	}
 
 	void start() {
-		this.thread.start();
+		this.loop.start();
 	}
 
 	void submit(Write write) {
 		this.queue.offer(write);
 		this.size.incrementAndGet();
-		if (this.parked) {
-			LockSupport.unpark(this.thread);
+		if (this.ended) {
+			abandonQueued(); // too late: the thread is gone
+		}
+		else if (this.parked) {
+			this.loop.wake();
 		}
 	}
 
@@ -124,39 +99,163 @@ final class PipelinedWriter implements Runnable {
 		return this.size.get();
 	}
 
+	/** Whether the writer's last pipeline failed (Redis unreachable or refusing). */
+	boolean failing() {
+		return this.loop.failing();
+	}
+
+	/**
+	 * Acknowledges (and deletes) an entry with the next pipeline, then runs {@code acked}. Writer thread only: from
+	 * {@link Write#done}, once the write the entry waited for succeeded.
+	 */
+	void acknowledge(TaskStream stream, String id, Runnable acked) {
+		this.acks.computeIfAbsent(stream, (key) -> new ArrayList<>()).add(new Ack(id, acked));
+	}
+
+	/** Writes {@code write} again after {@code delayMillis}. Writer thread only: from {@link Write#done}. */
+	void retry(Write write, long delayMillis) {
+		this.size.incrementAndGet();
+		this.retries.add(new Delayed(write, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis)));
+	}
+
 	@Override
-	public void run() {
-		List<Write> batch = new ArrayList<>(MAX_BATCH);
-		while (true) {
-			if (batch.isEmpty()) {
-				Write write;
-				while (batch.size() < MAX_BATCH && (write = this.queue.poll()) != null) {
-					batch.add(write);
+	public boolean goOn(boolean stopping) {
+		if (!stopping) {
+			return true;
+		}
+		boolean workLeft = !this.batch.isEmpty() || !this.queue.isEmpty() || !this.acks.isEmpty()
+				|| !this.retries.isEmpty();
+		return workLeft && System.nanoTime() - this.stopDeadline < 0;
+	}
+
+	@Override
+	public void run(RedisConnection connection) {
+		if (this.batch.isEmpty()) {
+			long now = System.nanoTime();
+			long nextRetry = Long.MAX_VALUE;
+			for (int i = this.retries.size() - 1; i >= 0; i--) {
+				Delayed retry = this.retries.get(i);
+				if (now - retry.dueNanos >= 0 && this.batch.size() < MAX_BATCH) {
+					this.batch.add(retry.write);
+					this.retries.remove(i);
+				}
+				else {
+					nextRetry = Math.min(nextRetry, retry.dueNanos - now);
 				}
 			}
-			if (batch.isEmpty()) {
-				if (!this.running) {
-					break;
-				}
+			Write write;
+			while (this.batch.size() < MAX_BATCH && (write = this.queue.poll()) != null) {
+				this.batch.add(write);
+			}
+			if (this.batch.isEmpty() && this.acks.isEmpty()) {
 				this.parked = true;
-				if (this.queue.isEmpty()) {
-					LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+				if (this.queue.isEmpty() && !this.loop.stopping()) {
+					LockSupport.parkNanos(this, Math.min(nextRetry, TimeUnit.MILLISECONDS.toNanos(100)));
 				}
 				this.parked = false;
-				continue;
-			}
-			if (!this.running && System.nanoTime() - this.stopDeadline > 0) {
-				break;
-			}
-			if (flush(batch)) {
-				this.size.addAndGet(-batch.size());
-				batch.clear();
+				return;
 			}
 		}
-		this.connections.close();
-		for (Write write : batch) {
-			abandon(write);
+		flush(connection);
+		this.size.addAndGet(-this.batch.size());
+		this.batch.clear();
+	}
+
+	/** Sends the due acknowledgements and the batch in one pipeline; throws if the connection failed. */
+	private void flush(RedisConnection connection) {
+		List<TaskStream> ackStreams = new ArrayList<>(this.acks.keySet());
+		int[] counts = new int[this.batch.size()];
+		RedisPipeline pipeline = RedisPipeline.open(connection);
+		for (TaskStream stream : ackStreams) {
+			String[] ids = ids(this.acks.get(stream));
+			pipeline.ack(stream.keyBytes, ids);
+			pipeline.delete(stream.keyBytes, ids);
 		}
+		for (int i = 0; i < counts.length; i++) {
+			counts[i] = this.batch.get(i).issue(pipeline);
+		}
+		List<Object> results = pipeline.results();
+		int expected = 2 * ackStreams.size();
+		for (int count : counts) {
+			expected += count;
+		}
+		if (results.size() < expected) {
+			// a result that never came is a failure of its command, not the next command's result
+			results = new ArrayList<>(results);
+			while (results.size() < expected) {
+				results.add(new IllegalStateException("Redis sent no result for this command"));
+			}
+		}
+		int from = 0;
+		for (TaskStream stream : ackStreams) {
+			Object acked = (from < results.size()) ? results.get(from) : null;
+			from += 2;
+			if (acked instanceof Throwable error) {
+				logger.warn("Acknowledging entries of " + stream + " failed (" + error + "); sending it again");
+				continue; // kept for the next pipeline
+			}
+			for (Ack ack : this.acks.remove(stream)) {
+				try {
+					ack.acked.run();
+				}
+				catch (Throwable ex) {
+					logger.error("Handling an acknowledgement failed", ex);
+				}
+			}
+		}
+		for (int i = 0; i < counts.length; i++) {
+			// each write sees its own results only: one that issued nothing gets none, never its neighbour's
+			int to = Math.min(from + counts[i], results.size());
+			try {
+				this.batch.get(i).done(results.subList(Math.min(from, to), to));
+			}
+			catch (Throwable ex) {
+				logger.error("Handling the result of a Redis write failed", ex);
+			}
+			from += counts[i];
+		}
+	}
+
+	private static String[] ids(List<Ack> acks) {
+		String[] ids = new String[acks.size()];
+		for (int i = 0; i < ids.length; i++) {
+			ids[i] = acks.get(i).id;
+		}
+		return ids;
+	}
+
+	/** The first error among a write's results, or {@code null}. */
+	static @Nullable Throwable error(List<Object> results) {
+		for (Object result : results) {
+			if (result instanceof Throwable error) {
+				return error;
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public void ended() {
+		this.ended = true;
+		for (Write unwritten : this.batch) {
+			abandon(unwritten);
+		}
+		this.batch.clear();
+		for (Delayed retry : this.retries) {
+			abandon(retry.write);
+		}
+		this.retries.clear();
+		abandonQueued();
+		if (!this.acks.isEmpty()) {
+			logger.warn("The writer stopped before it could acknowledge " + this.acks.values().stream()
+				.mapToInt(List::size)
+				.sum() + " entries whose outcome is written; they stay pending and are taken over (and their "
+					+ "duplicate outcome ignored) after async-task.redis.claim-idle");
+			this.acks.clear();
+		}
+	}
+
+	private void abandonQueued() {
 		Write write;
 		while ((write = this.queue.poll()) != null) {
 			abandon(write);
@@ -172,90 +271,20 @@ final class PipelinedWriter implements Runnable {
 		}
 	}
 
-	/** @return {@code false} if the batch must be sent again */
-	private boolean flush(List<Write> batch) {
-		int[] counts = new int[batch.size()];
-		List<Object> results;
-		Acks acks = this.acks;
-		acks.clear();
-		try {
-			RedisConnection connection = this.connections.get();
-			connection.openPipeline();
-			try {
-				for (int i = 0; i < counts.length; i++) {
-					counts[i] = batch.get(i).issue(connection, acks);
-				}
-				acks.issue(connection);
-			}
-			finally {
-				results = connection.closePipeline();
-			}
-			this.connections.succeeded();
-		}
-		catch (RedisPipelineException ex) {
-			List<Object> partial = ex.getPipelineResult();
-			if (partial == null || partial.isEmpty() || allFailed(partial)) {
-				this.connections.failed(ex, this.running);
-				return false;
-			}
-			results = partial;
-			this.connections.succeeded();
-		}
-		catch (RuntimeException ex) {
-			this.connections.failed(ex, this.running);
-			return false;
-		}
-		int from = 0;
-		for (int count : counts) {
-			from += count;
-		}
-		for (int i = from; i < results.size(); i++) {
-			if (results.get(i) instanceof Throwable error) {
-				logger.error("Acknowledging entries failed (" + error + "); they stay pending and run again after "
-						+ "async-task.redis.claim-idle");
-				break;
-			}
-		}
-		from = 0;
-		for (int i = 0; i < counts.length; i++) {
-			try {
-				batch.get(i).done(results, from);
-			}
-			catch (Throwable ex) {
-				logger.error("Handling the result of a Redis write failed", ex);
-			}
-			from += counts[i];
-		}
-		return true;
-	}
-
-	private static boolean allFailed(List<Object> results) {
-		for (Object result : results) {
-			if (!(result instanceof Throwable)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	static @Nullable Throwable error(List<Object> results, int index) {
-		return (index < results.size() && results.get(index) instanceof Throwable error) ? error : null;
-	}
-
 	/**
 	 * Stops after writing what was submitted, for at most until the deadline; writes left then are abandoned.
 	 * @param deadlineNanos a {@link System#nanoTime()} value
 	 */
 	void stop(long deadlineNanos) {
 		this.stopDeadline = deadlineNanos;
-		this.running = false;
-		LockSupport.unpark(this.thread);
-		try {
-			this.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) + 1000));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.loop.stop();
+		this.loop.await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) + 1000));
+	}
+
+	private record Ack(String id, Runnable acked) {
+	}
+
+	private record Delayed(Write write, long dueNanos) {
 	}
 
 }

@@ -6,10 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The key layout of the Redis transport, literally as the public contract names it:
- * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>} and {@code <prefix>:dead:<task-name>}, and one
- * consumer group, {@value #GROUP}, per task stream. Every command touches one key except the reader's one
- * {@code XREADGROUP} over all of a node's task streams, so on Redis Cluster those streams are not yet spread over
- * slots.
+ * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>}, {@code <prefix>:dead:<task-name>} and
+ * {@code <prefix>:node:<node-id>}, and one
+ * consumer group, {@value #GROUP}, per task stream. Every command touches one key (a node reads its task streams one
+ * by one), so on Redis Cluster the default layout spreads the task streams over slots, and needs no hash tag.
  */
 public final class RedisKeys {
 
@@ -37,6 +37,11 @@ public final class RedisKeys {
 	/** The stream where a node reads the outcomes of the tasks it dispatched. */
 	public String reply(String nodeId) {
 		return this.prefix + ":reply:" + nodeId;
+	}
+
+	/** The heartbeat key of a live node. */
+	public String node(String nodeId) {
+		return this.prefix + ":node:" + nodeId;
 	}
 
 	/** The dead-letter stream of a task name. */

@@ -73,6 +73,24 @@ final class RedisStreamOps {
 			return redis.call('XDEL', KEYS[1], ARGV[2])
 			""");
 
+	/**
+	 * Renews the leases of entries only where this consumer still owns them: for each id, {@code XPENDING} tells the
+	 * owner, and only an entry of this consumer is claimed again ({@code XCLAIM ... 0 JUSTID}: its idle time restarts,
+	 * its delivery count stays). One key, one atomic step; returns the ids it no longer owns.
+	 */
+	private static final byte[] RENEW_OWNED = RedisKeys.bytes("""
+			local lost = {}
+			for i = 3, #ARGV do
+			  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+			  if p[1] ~= nil and p[1][2] == ARGV[2] then
+			    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+			  else
+			    lost[#lost + 1] = ARGV[i]
+			  end
+			end
+			return lost
+			""");
+
 	private RedisStreamOps() {
 	}
 
@@ -92,6 +110,15 @@ final class RedisStreamOps {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Whether Redis refused a command because the stream's group is gone: {@code NOGROUP}, or a blocked read ended
+	 * because its stream was deleted.
+	 */
+	static boolean groupLost(Throwable error) {
+		return RedisLoop.refused(error) && (messageContains(error, "NOGROUP")
+				|| messageContains(error, "the stream key no longer exists"));
 	}
 
 	static boolean messageContains(Throwable error, String text) {
@@ -117,10 +144,28 @@ final class RedisStreamOps {
 		return connection.streamCommands().xAdd(record(key, fields), options);
 	}
 
-	/** Renews the lease of pending entries of this consumer: their idle time restarts, their delivery count stays. */
-	static void renew(RedisConnection connection, byte[] key, String consumer, Collection<String> ids) {
-		connection.streamCommands().xClaimJustId(key, RedisKeys.GROUP, consumer,
-				XClaimOptions.minIdle(Duration.ZERO).ids(ids.toArray(new String[0])));
+	/**
+	 * Renews the leases of pending entries of this consumer: their idle time restarts, their delivery count stays.
+	 * An entry another consumer owns now (it took it over) is left alone, in the same atomic step.
+	 * @return the ids this consumer no longer owns (taken over, or no longer pending)
+	 */
+	static List<String> renew(RedisConnection connection, byte[] key, String consumer, Collection<String> ids) {
+		byte[][] keysAndArgs = new byte[3 + ids.size()][];
+		keysAndArgs[0] = key;
+		keysAndArgs[1] = RedisKeys.bytes(RedisKeys.GROUP);
+		keysAndArgs[2] = RedisKeys.bytes(consumer);
+		int i = 3;
+		for (String id : ids) {
+			keysAndArgs[i++] = RedisKeys.bytes(id);
+		}
+		List<Object> lost = connection.scriptingCommands().eval(RENEW_OWNED, ReturnType.MULTI, 1, keysAndArgs);
+		List<String> ids2 = new ArrayList<>();
+		if (lost != null) {
+			for (Object id : lost) {
+				ids2.add(asText(id));
+			}
+		}
+		return ids2;
 	}
 
 	/**

@@ -13,14 +13,15 @@ import io.github.asynctask.workers.WhenFull;
  * @param consume whether this node runs tasks
  * @param claimIdle how long an entry may stay pending without lease renewal before it is taken over
  * @param maxDeliveries deliveries after which an entry is dead-lettered
- * @param batchSize entries read per call (and the most a node holds unacknowledged, with the worker count)
+ * @param batchSize most entries read per call
  * @param maxPayloadBytes largest encoded payload or result
+ * @param maxBacklog entries not yet read per task stream before dispatch applies the when-full policy
  * @param backlogCapacity dispatched tasks waiting to be written to Redis before the when-full policy applies
  * @param whenFull what a dispatch does when the backlog is full
  * @param blockTimeout how long a dispatch waits for room under {@code block}
  */
 public record RedisTransportSettings(String keyPrefix, String nodeId, boolean consume, Duration claimIdle,
-		int maxDeliveries, int batchSize, int maxPayloadBytes, int backlogCapacity, WhenFull whenFull,
+		int maxDeliveries, int batchSize, int maxPayloadBytes, long maxBacklog, int backlogCapacity, WhenFull whenFull,
 		Duration blockTimeout) {
 
 	/** The default node id: the host name and the process id, e.g. {@code web-3-4711}. */

@@ -3,13 +3,19 @@ package io.github.asynctask.transport.redis;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.asynctask.handler.TaskHandler;
+
 /**
- * One task name's stream as a consuming node sees it: its key, and the ids of the entries this node read and has
- * not yet acknowledged (the leases it renews).
+ * One task name as the transport sees it: its handler, its codec, its keys, and (on a consuming node) the ids of the
+ * entries this node read and has not yet acknowledged (the leases it renews).
  * <p>
- * Threading: {@link #held()} is concurrent: the reader and the lease keeper add, the writer removes.
+ * Threading: the id sets are concurrent: the reader and the lease keeper add, the writer removes.
  */
 final class TaskStream {
+
+	final TaskHandler handler;
+
+	final TaskCodec codec;
 
 	final String taskName;
 
@@ -19,20 +25,21 @@ final class TaskStream {
 
 	final byte[] deadKey;
 
-	/** What the transport keeps per task name (its handler and codecs). */
-	final Object handle;
-
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+	/** The stream's length as last seen ({@link StreamBacklogs}). */
+	private volatile long length;
 
 	/** The held entries whose task has not finished yet (queued or running here). */
 	private final Set<String> unfinished = ConcurrentHashMap.newKeySet();
 
-	TaskStream(RedisKeys keys, String taskName, Object handle) {
-		this.taskName = taskName;
-		this.key = keys.task(taskName);
+	TaskStream(RedisKeys keys, TaskHandler handler, JsonCodec json, int maxPayloadBytes) {
+		this.handler = handler;
+		this.codec = new TaskCodec(handler, json, maxPayloadBytes);
+		this.taskName = handler.name();
+		this.key = keys.task(this.taskName);
 		this.keyBytes = RedisKeys.bytes(this.key);
-		this.deadKey = RedisKeys.bytes(keys.dead(taskName));
-		this.handle = handle;
+		this.deadKey = RedisKeys.bytes(keys.dead(this.taskName));
 	}
 
 	Set<String> held() {
@@ -41,6 +48,14 @@ final class TaskStream {
 
 	Set<String> unfinished() {
 		return this.unfinished;
+	}
+
+	long length() {
+		return this.length;
+	}
+
+	void length(long length) {
+		this.length = length;
 	}
 
 	@Override

@@ -29,10 +29,12 @@ class RedisKillTests {
 	private static final int TASKS = 30;
 
 	/**
-	 * What the victim runs or queues at most: max(batch-size, task-worker-num); it may also hold, for a moment, the
-	 * entries whose outcome it has not written yet.
+	 * What the victim runs or queues at most: its 2 workers plus a prefetch of one per worker; it may also hold, for a
+	 * moment, the entries whose outcome it has not written and acknowledged yet.
 	 */
-	private static final int VICTIM_HOLDS = 2;
+	private static final int VICTIM_HOLDS = 4;
+
+	private static final int VICTIM_WORKERS = 2;
 
 	@Test
 	void everyTaskCompletesAfterAWorkerNodeIsKilledAndOnlyWhatItHeldRunsTwice() throws Exception {
@@ -73,13 +75,9 @@ class RedisKillTests {
 			List<TaskResult<Integer>> retaken = results.stream().filter((r) -> r.value() >= 2).toList();
 			assertThat(retaken).isNotEmpty().hasSizeLessThanOrEqualTo((int) inFlight);
 			assertThat(retaken).allSatisfy((r) -> assertThat(r.attempts()).isGreaterThanOrEqualTo(2));
-			for (TaskResult<Integer> result : results) {
-				String label = ((Job) result.payload()).label();
-				if (runs.get(label) > 1) {
-					assertThat(result.value()).as(label + " ran twice, so its last run is a redelivery")
-						.isGreaterThanOrEqualTo(2);
-				}
-			}
+			// one outcome per task: a task that ran twice (its reply written, the kill before its acknowledgement)
+			// reports the first outcome to reach its dispatcher, the other is dropped
+			assertThat(results).extracting(TaskResult::taskId).doesNotHaveDuplicates();
 			System.out.println("Kill test: " + TASKS + " tasks, " + ranOnVictim + " started on the victim before "
 					+ "SIGKILL, " + inFlight + " in flight there at the kill, " + retaken.size() + " taken over (attempt >= 2), " + duplicates + " ran twice");
 		}
@@ -92,8 +90,7 @@ class RedisKillTests {
 				"-cp", System.getProperty("java.class.path"), RedisWorkerNode.class.getName()));
 		command.addAll(List.of("--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
 				"--async-task.transport=redis", "--async-task.redis.key-prefix=" + prefix,
-				"--async-task.redis.node-id=" + nodeId, "--async-task.task-worker-num=2",
-				"--async-task.redis.batch-size=" + VICTIM_HOLDS, "--async-task.redis.claim-idle=1s",
+				"--async-task.redis.node-id=" + nodeId, "--async-task.task-worker-num=" + VICTIM_WORKERS, "--async-task.redis.claim-idle=1s",
 				"--spring.main.banner-mode=off"));
 		File log = Files.createTempFile("async-task-victim", ".log").toFile();
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();

@@ -40,15 +40,30 @@ final class RedisNodes implements AutoCloseable {
 
 	final String prefix;
 
+	private final String[] redis;
+
+	private final boolean sharedRedis;
+
 	private final List<ConfigurableApplicationContext> nodes = new CopyOnWriteArrayList<>();
 
 	RedisNodes(String test) {
-		this.prefix = RedisTestServer.uniquePrefix(test);
+		this(RedisTestServer.uniquePrefix(test), RedisTestServer.get().springProperties(), true);
+	}
+
+	private RedisNodes(String prefix, String[] redis, boolean sharedRedis) {
+		this.prefix = prefix;
+		this.redis = redis;
+		this.sharedRedis = sharedRedis;
+	}
+
+	/** Nodes on a Redis Cluster of the test's own, with the default key prefix. */
+	static RedisNodes onCluster(RedisClusterTestServer cluster) {
+		return new RedisNodes("async-task", cluster.springProperties(), false);
 	}
 
 	/** Starts a node; extra properties as {@code key=value}. */
 	ConfigurableApplicationContext start(String nodeId, String... properties) {
-		List<String> all = new ArrayList<>(List.of(RedisTestServer.get().springProperties()));
+		List<String> all = new ArrayList<>(List.of(this.redis));
 		all.add("async-task.transport=redis");
 		all.add("async-task.redis.key-prefix=" + this.prefix);
 		all.add("async-task.redis.node-id=" + nodeId);
@@ -103,6 +118,9 @@ final class RedisNodes implements AutoCloseable {
 			node.close();
 		}
 		this.nodes.clear();
+		if (!this.sharedRedis) {
+			return; // the test's own Redis goes with its keys
+		}
 		LettuceConnectionFactory factory = RedisTestServer.get().connectionFactory();
 		try (RedisConnection connection = factory.getConnection()) {
 			RedisTestSupport.deleteKeys(connection, this.prefix);

@@ -122,7 +122,7 @@ class RedisTransportTests {
 	@Test
 	void aTaskReadFromRedisIsDatedByItsEntryIdNotByItsRead() {
 		long twoSecondsAgo = System.currentTimeMillis() - 2000;
-		long dispatched = RedisTransport.dispatchNanos(twoSecondsAgo + "-0");
+		long dispatched = Inbound.dispatchNanos(twoSecondsAgo + "-0");
 		assertThat(System.nanoTime() - dispatched).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1990));
 	}
 
@@ -362,17 +362,16 @@ class RedisTransportTests {
 			RedisNodes.template(origin).dispatch(new Work(label, 3000), (TaskResult<String> r) -> outcomes.add(r));
 		}
 		await().atMost(WAIT).until(() -> RedisNodes.runsOn(quitter).size() == 1);
-		assertThat(RedisNodes.transport(quitting).held()).isEqualTo(3);
-		nodes.stop(quitting); // the running task is interrupted; the two it read and never started go back
+		// one worker: it runs one and holds one more (its prefetch); the third stays unread in Redis
+		await().atMost(WAIT).until(() -> RedisNodes.transport(quitting).held() == 2);
+		nodes.stop(quitting); // the running task is interrupted; the one it read and never started goes back
 		String rescuer = id("rescuer");
 		nodes.start(rescuer, "async-task.redis.claim-idle=1h");
 		await().atMost(WAIT).until(() -> outcomes.size() == 3);
 		List<TaskResult<String>> rescued = outcomes.stream().filter(TaskResult::isSuccess).toList();
 		assertThat(rescued).hasSize(2);
-		assertThat(rescued).allSatisfy((r) -> {
-			assertThat(RedisNodes.runsOf(r.value())).isEqualTo(1);
-			assertThat(r.attempts()).isEqualTo(2);
-		});
+		assertThat(rescued).allSatisfy((r) -> assertThat(RedisNodes.runsOf(r.value())).isEqualTo(1));
+		assertThat(rescued).extracting(TaskResult::attempts).containsExactlyInAnyOrder(1, 2);
 		assertThat(RedisNodes.runsOn(rescuer)).hasSize(2);
 	}
 
@@ -383,12 +382,15 @@ class RedisTransportTests {
 		String worker = id("worker");
 		// claim-idle is long for takeover, but a node recovers what was delivered to its own name after two lease
 		// periods (claim-idle / 3 each)
-		nodes.start(worker, "async-task.task-worker-num=1", "async-task.redis.batch-size=1",
-				"async-task.redis.claim-idle=900ms");
+		ConfigurableApplicationContext workerNode = nodes.start(worker, "async-task.task-worker-num=1",
+				"async-task.redis.batch-size=1", "async-task.redis.claim-idle=900ms");
 		TaskTemplate tasks = RedisNodes.template(origin);
 		String busy = "busy-" + worker;
 		tasks.dispatch(new Work(busy, 1500));
-		await().atMost(WAIT).until(() -> RedisNodes.runsOf(busy) == 1); // it holds all it may: it reads no more
+		tasks.dispatch(new Work(busy + "-next", 1));
+		// one worker: it runs one and holds one more (its prefetch), all it may: it reads no more
+		await().atMost(WAIT).until(() -> RedisNodes.runsOf(busy) == 1
+				&& RedisNodes.transport(workerNode).held() == 2);
 		List<TaskResult<Receipt>> outcomes = new CopyOnWriteArrayList<>();
 		String stream = nodes.prefix + ":task:Echo";
 		try (Raw raw = new Raw()) {
@@ -476,14 +478,24 @@ class RedisTransportTests {
 			return all(stream).get(0);
 		}
 
-		/** Kills every connection named so (and only those: other tests share this Redis). */
+		/**
+		 * Kills every connection named so (and only those: other tests share this Redis). One that is gone by the
+		 * time its turn comes (its owner closed it after an earlier kill broke its other connection) is skipped.
+		 */
 		int killClients(String name) {
 			int killed = 0;
 			for (var client : this.connection.serverCommands().getClientList()) {
 				if (name.equals(client.getName())) {
 					String[] address = client.getAddressPort().split(":");
-					this.connection.serverCommands().killClient(address[0], Integer.parseInt(address[1]));
-					killed++;
+					try {
+						this.connection.serverCommands().killClient(address[0], Integer.parseInt(address[1]));
+						killed++;
+					}
+					catch (RuntimeException ex) {
+						if (!RedisStreamOps.messageContains(ex, "No such client")) {
+							throw ex;
+						}
+					}
 				}
 			}
 			return killed;

@@ -1,0 +1,248 @@
+package io.github.asynctask.transport.redis;
+
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import io.github.asynctask.TaskRejectedException;
+import io.github.asynctask.TaskStatus;
+import io.github.asynctask.dispatch.Admission;
+import io.github.asynctask.execution.Completion;
+import io.github.asynctask.execution.Task;
+import io.github.asynctask.workers.WhenFull;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.RecordId;
+
+/**
+ * The outbound side of a node: a dispatched task's payload is encoded on the dispatching thread and its entry
+ * written to {@code <prefix>:task:<name>} by the {@link PipelinedWriter}; the task then awaits its reply
+ * ({@link AwaitingReplies}). A cancel deletes the entry if no worker read it yet, and touches no other task.
+ * <p>
+ * Threading: {@link #send}, {@link #cancel} and {@link #withdraw} from any thread; {@code send} blocks only to wait
+ * for room under {@code when-full: block}.
+ */
+final class TaskWriter {
+
+	private static final Log logger = LogFactory.getLog(TaskWriter.class);
+
+	private final RedisTransportSettings settings;
+
+	private final RedisConnectionFactory factory;
+
+	private final PipelinedWriter writer;
+
+	private final AwaitingReplies awaiting;
+
+	private final TaskStreams streams;
+
+	private final Completion completion;
+
+	private final String node;
+
+	private final String incarnation;
+
+	TaskWriter(RedisTransportSettings settings, RedisConnectionFactory factory, PipelinedWriter writer,
+			AwaitingReplies awaiting, TaskStreams streams, Completion completion, String incarnation) {
+		this.settings = settings;
+		this.factory = factory;
+		this.writer = writer;
+		this.awaiting = awaiting;
+		this.streams = streams;
+		this.completion = completion;
+		this.node = settings.nodeId();
+		this.incarnation = incarnation;
+	}
+
+	/** Takes a dispatched task; see {@link io.github.asynctask.transport.TaskTransport#send}. */
+	boolean send(Task task, Admission admission) {
+		TaskStream stream = this.streams.of(task.handler());
+		byte[] payload = stream.codec.payload(task);
+		int capacity = this.settings.backlogCapacity();
+		if (this.writer.backlog() >= capacity
+				&& !awaitRoom(task, admission, () -> this.writer.backlog() >= capacity, () -> this.writer.backlog()
+						+ " dispatched tasks are waiting to be written to Redis (is it reachable?), the most "
+						+ "async-task.queue-capacity (" + capacity + ") allows",
+						"Check the Redis connection (spring.data.redis.*), or raise async-task.queue-capacity.")) {
+			return false;
+		}
+		long maxBacklog = this.settings.maxBacklog();
+		if (stream.length() >= maxBacklog
+				&& !awaitRoom(task, admission, () -> stream.length() >= maxBacklog, () -> "its stream " + stream
+						+ " holds " + stream.length() + " entries not yet done, the most async-task.redis.max-backlog ("
+						+ maxBacklog + ") allows",
+						"The consuming nodes fall behind: add nodes or workers, or raise async-task.redis.max-backlog.")) {
+			return false;
+		}
+		this.awaiting.add(task);
+		AddTask add = new AddTask(task, stream, payload);
+		if (task.isHeld()) {
+			task.onRelease(add::released);
+			if (!task.isHeld()) {
+				add.released(); // released before the hook was set; released() runs once
+			}
+		}
+		else {
+			this.writer.submit(add);
+		}
+		return true;
+	}
+
+	/**
+	 * Applies the when-full policy while {@code full} holds: {@code block} (and {@code caller-runs}, which has no
+	 * caller to run on here) waits up to {@code block-timeout}, {@code reject} throws, a try returns {@code false}.
+	 */
+	private boolean awaitRoom(Task task, Admission admission, BooleanSupplier full, Supplier<String> problem,
+			String fix) {
+		if (admission == Admission.TRY) {
+			return false;
+		}
+		WhenFull whenFull = this.settings.whenFull();
+		if (whenFull != WhenFull.REJECT) {
+			long deadline = System.nanoTime() + this.settings.blockTimeout().toNanos();
+			while (full.getAsBoolean()) {
+				if (System.nanoTime() - deadline >= 0) {
+					break;
+				}
+				LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+			}
+			if (!full.getAsBoolean()) {
+				return true;
+			}
+		}
+		throw new TaskRejectedException("Task '" + task.taskName() + "' rejected: " + problem.get()
+				+ ((whenFull != WhenFull.REJECT) ? ", for longer than async-task.block-timeout ("
+						+ this.settings.blockTimeout().toMillis() + "ms)" : "")
+				+ ". " + fix);
+	}
+
+	/** Writes one dispatched task's entry. */
+	private final class AddTask implements PipelinedWriter.Write {
+
+		private final Task task;
+
+		private final TaskStream stream;
+
+		private final byte[] payload;
+
+		private final AtomicBoolean submitted = new AtomicBoolean();
+
+		AddTask(Task task, TaskStream stream, byte[] payload) {
+			this.task = task;
+			this.stream = stream;
+			this.payload = payload;
+		}
+
+		void released() {
+			if (this.submitted.compareAndSet(false, true)) {
+				if (this.task.isWithdrawn()) {
+					TaskWriter.this.awaiting.take(this.task);
+					return;
+				}
+				TaskWriter.this.writer.submit(this);
+			}
+		}
+
+		@Override
+		public int issue(RedisPipeline pipeline) {
+			if (this.task.isDecided()) {
+				return 0; // cancelled before it was written
+			}
+			pipeline.add(this.stream.keyBytes,
+					Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION, TaskWriter.this.incarnation,
+							Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload),
+					0);
+			return 1;
+		}
+
+		@Override
+		public void done(List<Object> results) {
+			if (results.isEmpty()) {
+				return; // decided (cancelled) before it was written: nothing was issued
+			}
+			Object result = results.get(0);
+			if (result instanceof Throwable error) {
+				fail(this.task, "could not be written to Redis: " + error);
+				return;
+			}
+			String entryId = RedisStreamOps.asText((result instanceof RecordId id) ? id.getValue() : result);
+			this.task.place(entryId);
+			// with the fence in cancel(): either this sees the cancel, or the cancel sees the entry id (or both)
+			VarHandle.fullFence();
+			if (this.task.isDecided()) {
+				// cancelled while it was being written: take the entry back unless a worker read it already
+				deleteUnread(this.stream, entryId);
+			}
+		}
+
+		@Override
+		public void abandoned() {
+			fail(this.task, "was not written to Redis before the task server stopped");
+		}
+
+	}
+
+	private void deleteUnread(TaskStream stream, String entryId) {
+		try (RedisConnection connection = this.factory.getConnection()) {
+			RedisStreamOps.cancelUnread(connection, stream.keyBytes, entryId);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not delete entry " + entryId + " of cancelled task from " + stream + ": " + ex);
+		}
+	}
+
+	private void fail(Task task, String reason) {
+		if (this.awaiting.take(task)) {
+			this.completion.endUnstarted(task, TaskStatus.FAILED,
+					new TaskRejectedException("Task " + task.taskId() + " '" + task.taskName() + "' " + reason));
+		}
+	}
+
+	/** See {@link io.github.asynctask.transport.TaskTransport#cancel}. */
+	boolean cancel(long taskId) {
+		Task task = this.awaiting.get(taskId);
+		if (task == null || task.isDecided()) {
+			return false;
+		}
+		Object place = task.place();
+		if (place == null) {
+			// not written yet: the writer skips a decided task
+			if (this.completion.cancel(task, "was cancelled before it started", true)) {
+				this.awaiting.take(task);
+				VarHandle.fullFence();
+				Object written = task.place();
+				if (written != null) {
+					// the writer wrote it meanwhile and may have checked before the cancel: take the entry back
+					deleteUnread(this.streams.of(task.handler()), written.toString());
+				}
+				return true;
+			}
+			return false;
+		}
+		boolean deleted;
+		try (RedisConnection connection = this.factory.getConnection()) {
+			deleted = RedisStreamOps.cancelUnread(connection, this.streams.of(task.handler()).keyBytes,
+					place.toString());
+		}
+		if (deleted && this.completion.cancel(task, "was cancelled before it started", true)) {
+			this.awaiting.take(task);
+			return true;
+		}
+		return false;
+	}
+
+	/** See {@link io.github.asynctask.transport.TaskTransport#withdraw}. */
+	void withdraw(Task task) {
+		if (task.tryWithdraw()) {
+			this.awaiting.take(task);
+		}
+	}
+
+}

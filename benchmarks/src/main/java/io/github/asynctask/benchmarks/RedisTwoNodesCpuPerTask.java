@@ -17,7 +17,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * Scenario 8b in CPU time: the JVM's process CPU time (both nodes and the producer thread) and Redis's CPU time
  * ({@code INFO cpu}) per task, for async-task's two nodes and for scenario 8's one-job-at-a-time queue, in rounds that
  * alternate the two, with wall-clock tasks/s and the load average beside each. Usage:
- * {@code java -cp ... RedisTwoNodesCpuPerTask [tasks] [rounds] [batch-size]}.
+ * {@code java [-Dthreads=true] [-DskipBaseline=true] -cp ... RedisTwoNodesCpuPerTask [tasks] [rounds] [batch-size]}
+ * ({@code threads}: CPU per task of each thread (group) too).
  */
 public final class RedisTwoNodesCpuPerTask {
 
@@ -40,7 +41,9 @@ public final class RedisTwoNodesCpuPerTask {
 			try (RedisConnection connection = factory.getConnection()) {
 				for (int round = 1; round <= rounds; round++) {
 					measure("async-task, 2 nodes", tasks, connection, () -> RedisTwoNodesBenchmark.run(origin, tasks));
-					measure("one job at a time", tasks / 10, connection, () -> jobs(queue, tasks / 10));
+					if (!Boolean.getBoolean("skipBaseline")) {
+						measure("one job at a time", tasks / 10, connection, () -> jobs(queue, tasks / 10));
+					}
 				}
 			}
 		}

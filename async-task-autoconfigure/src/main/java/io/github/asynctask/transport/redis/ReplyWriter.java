@@ -164,6 +164,9 @@ final class ReplyWriter {
 		@Override
 		public void onFinish(TaskResult<Object> result) {
 			Task task = (Task) result;
+			if (task.startNanos() != 0) {
+				ReplyWriter.this.held.ran(Math.max(0, task.endNanos() - task.startNanos()));
+			}
 			ReplyWriter.this.held.finished(this.stream, this.id);
 			if (result.status() == TaskStatus.CANCELLED && task.startNanos() == 0) {
 				this.handBack = true;

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -66,6 +67,11 @@ final class LettuceRawCommands {
 				args.maxlen(maxlen).approximateTrimming();
 			}
 			this.futures.add(this.commands.xadd(key, args, fields));
+		}
+
+		@Override
+		public void eval(byte[] script, byte[][] keys, byte[]... args) {
+			this.futures.add(this.commands.eval(script, ScriptOutputType.MULTI, keys, args));
 		}
 
 		@Override

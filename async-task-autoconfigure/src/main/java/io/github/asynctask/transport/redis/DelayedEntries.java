@@ -21,8 +21,9 @@ import org.springframework.data.redis.connection.ReturnType;
  * <p>
  * <b>Member.</b> The entry's fields as netstrings, {@code <length>:<bytes>} for each name and value in turn, origin
  * ({@code o}), incarnation ({@code g}) and task id ({@code i}) first, so that a member is unique (one per dispatched
- * task) and its first three fields find it again to cancel it. The add script appends {@code t}, the dispatch time
- * on Redis's clock; the move script adds {@code u}, the due time, to the stream entry it writes.
+ * task) and its first three fields find it again to cancel it; {@code t}, the dispatch time (ms, the dispatching
+ * node's clock) follows the payload. The move script adds {@code u}, the due time, to the stream entry it writes. A
+ * member written twice (the writer sends a pipeline again after a lost connection) is one member: one task.
  * <p>
  * <b>Exactly once.</b> The move script reads {@code TIME}, takes the due members ({@code ZRANGEBYSCORE ... LIMIT}) and
  * for each one {@code XADD}s its entry and {@code ZREM}s it, in one atomic step on Redis: any number of movers may
@@ -36,7 +37,7 @@ final class DelayedEntries {
 	/** Field of a moved entry: its due time, ms on Redis's clock. */
 	static final String DUE = "u";
 
-	/** Field of a delayed entry: its dispatch time, ms on Redis's clock. */
+	/** Field of a delayed entry: its dispatch time, ms on the dispatching node's clock. */
 	static final String DISPATCHED = "t";
 
 	/**
@@ -50,8 +51,7 @@ final class DelayedEntries {
 			local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 			local earlier = 0
 			if first[2] == nil or due < tonumber(first[2]) then earlier = 1 end
-			local stamp = string.format('%d', now)
-			redis.call('ZADD', KEYS[1], due, ARGV[2] .. '1:t' .. #stamp .. ':' .. stamp)
+			redis.call('ZADD', KEYS[1], due, ARGV[2])
 			if earlier == 1 then redis.call('PUBLISH', ARGV[4], ARGV[3]) end
 			return {due, earlier}
 			""");

@@ -106,6 +106,12 @@ public final class RedisTransport implements TaskTransport {
 	@Override
 	public boolean send(Task task, Admission admission) {
 		validate(task.routing());
+		if (task.dueNanos() != 0 && task.routing().key() != null) {
+			// a due keyed task would have to enter its key's partition stream, in order: not done yet
+			throw new IllegalArgumentException("withKey(" + task.routing().key() + ") cannot be combined with "
+					+ "after/at in redis mode (async-task.transport=redis) yet: task '" + task.taskName() + "'. "
+					+ "Dispatch it delayed without withKey, or with withKey when it is due.");
+		}
 		Parts parts = this.parts;
 		if (parts == null || !this.running) {
 			throw new TaskRejectedException("Task '" + task.taskName() + "' rejected: the task server is stopped "

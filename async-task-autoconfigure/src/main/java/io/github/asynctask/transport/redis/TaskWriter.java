@@ -148,10 +148,14 @@ final class TaskWriter {
 
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
+		/** When a delayed task was dispatched (ms), written in its entry: it enters its stream much later. */
+		private final long dispatchedMillis;
+
 		AddTask(Task task, TaskStream stream, byte[] payload) {
 			this.task = task;
 			this.stream = stream;
 			this.payload = payload;
+			this.dispatchedMillis = (task.dueNanos() != 0) ? System.currentTimeMillis() : 0;
 		}
 
 		void released() {
@@ -173,6 +177,7 @@ final class TaskWriter {
 			Map<byte[], byte[]> entry = Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION,
 					TaskWriter.this.incarnation, Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload);
 			if (this.task.dueNanos() != 0) {
+				entry.put(RedisKeys.bytes(DelayedEntries.DISPATCHED), RedisKeys.bytes(Long.toString(this.dispatchedMillis)));
 				// what is left of its delay now; Redis adds it to its own clock
 				long delayMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.task.dueNanos() - System.nanoTime()
 						+ TimeUnit.MILLISECONDS.toNanos(1) - 1));

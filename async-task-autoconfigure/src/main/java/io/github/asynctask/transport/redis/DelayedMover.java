@@ -11,7 +11,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 
 /**
  * Moves the due delayed entries of this node's task names to their streams ({@link DelayedEntries#MOVE}: one script
@@ -116,7 +115,7 @@ final class DelayedMover implements RedisLoop.Step {
 		RedisConnection connection = null;
 		try {
 			connection = this.factory.getConnection();
-			if (!(connection instanceof LettuceConnection)) {
+			if (!LettuceRawCommands.subscribesWithoutBlocking(connection)) {
 				connection.close();
 				return;
 			}

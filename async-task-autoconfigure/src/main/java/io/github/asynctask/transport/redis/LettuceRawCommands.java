@@ -40,6 +40,11 @@ final class LettuceRawCommands {
 		return connection.execute(command, args);
 	}
 
+	/** Whether {@code subscribe} on this connection returns at once (Lettuce), rather than block its thread. */
+	static boolean subscribesWithoutBlocking(RedisConnection connection) {
+		return connection instanceof LettuceConnection;
+	}
+
 	/** A pipeline on the connection's own (dedicated) Lettuce connection, or {@code null} if it is no Lettuce one. */
 	static @Nullable RedisPipeline pipeline(RedisConnection connection) {
 		return (connection instanceof LettuceConnection lettuce) ? new Pipeline(lettuce) : null;

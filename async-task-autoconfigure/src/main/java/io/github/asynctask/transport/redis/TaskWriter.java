@@ -234,7 +234,15 @@ final class TaskWriter {
 
 		@Override
 		public void abandoned() {
-			fail(this.task, "was not written to Redis before the task server stopped");
+			String reason = "was not written to Redis before the task server stopped";
+			if (this.task.dueNanos() != 0 && !this.task.isDecided()
+					&& TaskWriter.this.awaiting.get(this.task.taskId()) == null) {
+				// a delayed task the stopping node no longer awaits: it never reached Redis, so it ends here
+				TaskWriter.this.completion.endUnstarted(this.task, TaskStatus.FAILED, new TaskRejectedException(
+						"Task " + this.task.taskId() + " '" + this.task.taskName() + "' " + reason));
+				return;
+			}
+			fail(this.task, reason);
 		}
 
 	}

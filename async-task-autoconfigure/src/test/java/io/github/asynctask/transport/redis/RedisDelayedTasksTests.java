@@ -90,12 +90,14 @@ class RedisDelayedTasksTests {
 			// the cluster's only node dispatches them
 			ConfigurableApplicationContext node = nodes.start("node-" + nodes.prefix);
 			TaskTemplate tasks = RedisNodes.template(node);
+			List<TaskResult<Object>> atTheOrigin = new java.util.concurrent.CopyOnWriteArrayList<>();
 			for (int i = 0; i < 5; i++) {
-				tasks.after(Duration.ofSeconds(6)).dispatch(new Job("restart-" + i, 1));
+				tasks.after(Duration.ofSeconds(6)).dispatch(new Job("restart-" + i, 1), atTheOrigin::add);
 			}
 			await().atMost(WAIT).until(() -> keys.delayed() == 5);
 			// it stops before they are due: it neither waits for them nor cancels them, and moves none any more
 			nodes.stop(node);
+			assertThat(atTheOrigin).as("outcomes delivered at the stopping origin (none: not CANCELLED)").isEmpty();
 			assertThat(keys.delayed()).isEqualTo(5);
 			assertThat(keys.runs()).isEmpty();
 			// a new cluster: another node id, nothing in memory from before

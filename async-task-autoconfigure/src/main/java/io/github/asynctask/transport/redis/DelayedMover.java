@@ -50,6 +50,9 @@ final class DelayedMover implements RedisLoop.Step {
 
 	private @Nullable RedisConnection subscription;
 
+	/** Wake-ups heard on the channel (another node's dispatch, or this node's own). */
+	private final java.util.concurrent.atomic.AtomicLong heard = new java.util.concurrent.atomic.AtomicLong();
+
 	/**
 	 * @param limit entries moved per script call; 0 to move none (a node that does not consume)
 	 */
@@ -119,7 +122,10 @@ final class DelayedMover implements RedisLoop.Step {
 				connection.close();
 				return;
 			}
-			connection.subscribe((message, pattern) -> wake(RedisKeys.text(message.getBody())), this.channel);
+			connection.subscribe((message, pattern) -> {
+				this.heard.incrementAndGet();
+				wake(RedisKeys.text(message.getBody()));
+			}, this.channel);
 			this.subscription = connection;
 		}
 		catch (RuntimeException ex) {
@@ -150,6 +156,11 @@ final class DelayedMover implements RedisLoop.Step {
 				return;
 			}
 		}
+	}
+
+	/** Wake-ups heard on the channel since start. */
+	long heard() {
+		return this.heard.get();
 	}
 
 	/** Delayed entries waiting in Redis for this node's task names, as last read. */

@@ -276,6 +276,12 @@ public final class RedisTransport implements TaskTransport {
 		return (parts != null && parts.held != null) ? parts.held.unfinished() : 0;
 	}
 
+	/** Wake-ups this node's mover of delayed tasks heard on the channel since start (0 on a node that consumes none). */
+	long delayedWakeups() {
+		Parts parts = this.parts;
+		return (parts != null) ? parts.mover.heard() : 0;
+	}
+
 	/** Tasks dispatched here that wait for their outcome. */
 	public int awaitingReplies() {
 		return this.awaiting.size();

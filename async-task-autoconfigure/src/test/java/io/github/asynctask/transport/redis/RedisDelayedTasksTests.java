@@ -38,13 +38,15 @@ class RedisDelayedTasksTests {
 	void aDelayedTaskWaitsInRedisAndRunsNoEarlierThanItsTime() {
 		try (RedisNodes nodes = new RedisNodes("delayed-time"); Keys keys = new Keys(nodes.prefix, "Echo")) {
 			ConfigurableApplicationContext origin = nodes.start("web-" + nodes.prefix, "async-task.redis.consume=false");
-			nodes.start("worker-" + nodes.prefix);
+			ConfigurableApplicationContext worker = nodes.start("worker-" + nodes.prefix);
 			TaskTemplate tasks = RedisNodes.template(origin);
 			long dispatched = System.currentTimeMillis();
 			CompletableFuture<Receipt> later = tasks.after(Duration.ofMillis(1500)).submit(new Echo("later"));
 			// written to the delayed set, not to the stream
 			await().atMost(WAIT).until(() -> keys.delayed() == 1);
 			assertThat(keys.streamLength()).isZero();
+			// the earliest due time of its set: the dispatch-only node woke the worker's mover through the channel
+			await().atMost(WAIT).until(() -> RedisNodes.transport(worker).delayedWakeups() >= 1);
 			await().atMost(WAIT).until(() -> origin.getBean(TaskServer.class).stats().scheduledNum() == 1);
 			Receipt receipt = later.join();
 			assertThat(System.currentTimeMillis() - dispatched).isGreaterThanOrEqualTo(1500);

@@ -94,7 +94,7 @@ public final class RedisTransport implements TaskTransport {
 	/** What one run (start to stop) of the transport is made of. */
 	private record Parts(TaskStreams streams, NodeHeartbeat heartbeat, PipelinedWriter writer, TaskWriter tasks,
 			StreamBacklogs backlogs,
-			ReplyReader replies,
+			ReplyReader replies, NodeCleanup cleanup,
 			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
 			@Nullable Leases leases) {
 	}
@@ -190,12 +190,15 @@ public final class RedisTransport implements TaskTransport {
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, held, inbound, readers, leases);
+		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle());
+		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, cleanup, held, inbound, readers,
+				leases);
 		this.running = true;
 		heartbeat.start();
 		writer.start();
 		backlogs.start();
 		replies.start();
+		cleanup.start();
 		readers.forEach(StreamReader::start);
 		if (leases != null) {
 			leases.start();
@@ -313,6 +316,16 @@ public final class RedisTransport implements TaskTransport {
 		}
 		parts.replies.stop();
 		parts.backlogs.stop();
+		parts.cleanup.stop();
+		// what this node leaves behind, removed while its heartbeat still says it is alive
+		try (RedisConnection connection = this.factory.getConnection()) {
+			parts.cleanup.cleanStop(connection);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node " + this.settings.nodeId() + " could not remove its consumers and reply stream at its "
+					+ "stop (" + RedisLoop.describe(ex) + "); the other nodes remove them after "
+					+ "async-task.redis.claim-idle");
+		}
 		parts.heartbeat.stop();
 	}
 

@@ -95,7 +95,8 @@ public final class RedisTransport implements TaskTransport {
 	private record Parts(TaskStreams streams, NodeHeartbeat heartbeat, PipelinedWriter writer, TaskWriter tasks,
 			StreamBacklogs backlogs,
 			ReplyReader replies, NodeCleanup cleanup,
-			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
+			@Nullable HeldEntries held, @Nullable ReplyWriter answers, @Nullable Inbound inbound,
+			List<StreamReader> readers,
 			@Nullable Leases leases) {
 	}
 
@@ -173,6 +174,7 @@ public final class RedisTransport implements TaskTransport {
 				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
 				this.settings.batchSize());
 		HeldEntries held = null;
+		ReplyWriter replyWriter = null;
 		Inbound inbound = null;
 		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
@@ -180,7 +182,7 @@ public final class RedisTransport implements TaskTransport {
 			// what the workers can start now, plus a prefetch of one per worker so that a freed worker finds its next
 			// task queued while the reader fetches more
 			held = new HeldEntries(this.local.startable(), this.local.taskWorkerNum());
-			ReplyWriter replyWriter = new ReplyWriter(writer, held, this.keys, node);
+			replyWriter = new ReplyWriter(writer, held, this.keys, node, new HandBack(this.factory, node));
 			inbound = new Inbound(held, replyWriter,
 					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),
 					this.settings.maxDeliveries());
@@ -191,8 +193,8 @@ public final class RedisTransport implements TaskTransport {
 					this.settings.claimIdle());
 		}
 		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle());
-		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, cleanup, held, inbound, readers,
-				leases);
+		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, cleanup, held, replyWriter,
+				inbound, readers, leases);
 		this.running = true;
 		heartbeat.start();
 		writer.start();
@@ -277,8 +279,9 @@ public final class RedisTransport implements TaskTransport {
 
 	@Override
 	public int cancelQueued(String reason) {
-		int cancelled = this.local.cancelQueued(reason);
 		Parts parts = this.parts;
+		interrupting(parts);
+		int cancelled = this.local.cancelQueued(reason);
 		if (parts != null && parts.inbound != null) {
 			// read but never queued (the workers had no room): handed back like the queued ones
 			for (Task task : parts.inbound.waitingForRoom()) {
@@ -296,8 +299,20 @@ public final class RedisTransport implements TaskTransport {
 		return cancelled;
 	}
 
+	/**
+	 * The stop reached {@code shutdown-timeout}: what this node holds and has not finished (queued, waiting to
+	 * retry, read but not queued, and running tasks, which the pool interrupts now) is handed back for another node
+	 * to run, not answered.
+	 */
+	private static void interrupting(@Nullable Parts parts) {
+		if (parts != null && parts.answers != null) {
+			parts.answers.interrupting();
+		}
+	}
+
 	@Override
 	public void terminate(Duration grace) {
+		interrupting(this.parts);
 		this.local.terminate(grace);
 		stopThreads(System.nanoTime() + grace.toNanos());
 	}

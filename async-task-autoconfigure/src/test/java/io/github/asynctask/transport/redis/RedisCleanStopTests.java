@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisCleanStopTests {
 
-	private static final List<String> TASK_NAMES = List.of("Echo", "Boom", "Work", "Job");
+	private static final List<String> TASK_NAMES = List.of("Echo", "Boom", "Work", "Job", "Flaky");
 
 	@Test
 	void aCleanStopRemovesTheNodesConsumersAndItsReplyStream() {

@@ -19,7 +19,8 @@ import org.springframework.data.redis.core.ScanOptions;
 
 /**
  * What a node leaves in Redis, removed: its own consumers and reply stream at a clean stop ({@link #cleanStop}), and
- * those of nodes that died, by every live node, once a round every {@code claim-idle} ({@link #run}). A node is dead
+ * those of nodes that died, by every live node, once a round every {@code claim-idle} ({@link #run}), in which the
+ * node's {@link ReplyExpiry} also ends the tasks it dispatched whose reply can no longer come. A node is dead
  * when its heartbeat key ({@code <prefix>:node:<id>}, TTL {@code claim-idle}) is gone. Of a dead node,
  * <ul>
  * <li>a consumer is removed ({@code XGROUP DELCONSUMER}) once it holds nothing (the lease keepers of the live nodes
@@ -82,6 +83,8 @@ final class NodeCleanup implements RedisLoop.Step {
 
 	private final Duration claimIdle;
 
+	private final ReplyExpiry expiry;
+
 	private final long periodNanos;
 
 	private final RedisLoop loop;
@@ -89,7 +92,8 @@ final class NodeCleanup implements RedisLoop.Step {
 	private long nextNanos;
 
 	NodeCleanup(RedisConnectionFactory factory, RedisKeys keys, String node, List<TaskStream> streams,
-			Duration claimIdle) {
+			Duration claimIdle, ReplyExpiry expiry) {
+		this.expiry = expiry;
 		this.keys = keys;
 		this.node = node;
 		this.streams = List.copyOf(streams);
@@ -118,6 +122,7 @@ final class NodeCleanup implements RedisLoop.Step {
 		}
 		this.nextNanos = System.nanoTime() + this.periodNanos;
 		cleanDeadNodes(connection);
+		this.expiry.round(connection);
 	}
 
 	/** One round: the consumers and reply streams of nodes whose heartbeat is gone. */

@@ -192,7 +192,11 @@ public final class RedisTransport implements TaskTransport {
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
 		}
-		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle());
+		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, this.runner.completion(),
+				(task) -> this.local.offer(task, Admission.TRY), this.keys.reply(node), replies::readUpTo,
+				this.settings.claimIdle().toNanos());
+		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle(),
+				expiry);
 		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, cleanup, held, replyWriter,
 				inbound, readers, leases);
 		this.running = true;
@@ -252,6 +256,14 @@ public final class RedisTransport implements TaskTransport {
 	public int held() {
 		Parts parts = this.parts;
 		return (parts != null && parts.held != null) ? parts.held.unfinished() : 0;
+	}
+
+	/**
+	 * Tasks of this name dispatched here whose reply could no longer come (ended {@code FAILED}), since the node
+	 * started: {@code async.task.replies.expired}.
+	 */
+	public long repliesExpired(String taskName) {
+		return this.awaiting.expired(taskName);
 	}
 
 	/** Tasks dispatched here that wait for their outcome. */

@@ -61,6 +61,12 @@ final class RedisNodes implements AutoCloseable {
 		return new RedisNodes("async-task", cluster.springProperties(), false);
 	}
 
+	/** Nodes on a Redis of the test's own (e.g. one it stops and starts again). */
+	static RedisNodes onRedis(String test, String host, int port) {
+		return new RedisNodes(RedisTestServer.uniquePrefix(test),
+				new String[] { "spring.data.redis.host=" + host, "spring.data.redis.port=" + port }, false);
+	}
+
 	/** Starts a node; extra properties as {@code key=value}. */
 	ConfigurableApplicationContext start(String nodeId, String... properties) {
 		List<String> all = new ArrayList<>(List.of(this.redis));

@@ -3,6 +3,7 @@ package io.github.asynctask.transport.redis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -48,9 +49,16 @@ final class HandBack {
 
 	private final String node;
 
+	private final AtomicInteger handedBack = new AtomicInteger();
+
 	HandBack(RedisConnectionFactory factory, String node) {
 		this.factory = factory;
 		this.node = node;
+	}
+
+	/** Entries handed back so far. */
+	int handedBack() {
+		return this.handedBack.get();
 	}
 
 	/**
@@ -84,6 +92,7 @@ final class HandBack {
 				logger.warn("Entry " + id + " of " + stream + " was not handed back: another node took it over");
 				return false;
 			}
+			this.handedBack.incrementAndGet();
 			if (logger.isDebugEnabled()) {
 				logger.debug("Handed entry " + id + " of " + stream + " back as " + RedisStreamOps.asText(copy)
 						+ " after " + attempts + " attempt(s)");

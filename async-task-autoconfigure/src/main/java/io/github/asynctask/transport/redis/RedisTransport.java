@@ -344,6 +344,10 @@ public final class RedisTransport implements TaskTransport {
 		parts.replies.stop();
 		parts.backlogs.stop();
 		parts.cleanup.stop();
+		if (parts.answers != null && parts.answers.handedBack() > 0) {
+			logger.info("Node " + this.settings.nodeId() + " handed " + parts.answers.handedBack() + " entries it had "
+					+ "not finished back to Redis, for another node to run (the tasks counted CANCELLED here)");
+		}
 		// what this node leaves behind, removed while its heartbeat still says it is alive
 		try (RedisConnection connection = this.factory.getConnection()) {
 			parts.cleanup.cleanStop(connection);

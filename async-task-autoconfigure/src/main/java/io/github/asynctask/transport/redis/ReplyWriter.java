@@ -66,6 +66,11 @@ final class ReplyWriter {
 		this.interrupting = true;
 	}
 
+	/** Entries handed back so far (at a stop). */
+	int handedBack() {
+		return this.handBack.handedBack();
+	}
+
 	/** The callback of a task made from an entry: it writes the outcome back when the task ends here. */
 	Reply reply(TaskStream stream, String id, Map<String, byte[]> fields, byte[] payloadJson, String origin,
 			long originId, long deliveries) {

@@ -129,9 +129,14 @@ final class NodeCleanup implements RedisLoop.Step {
 	void cleanDeadNodes(RedisConnection connection) {
 		byte[] minIdle = RedisKeys.bytes(Long.toString(this.claimIdle.toMillis()));
 		for (TaskStream stream : this.streams) {
-			for (String consumer : consumers(connection, stream)) {
-				if (!consumer.equals(this.node) && !alive(connection, consumer)
-						&& deleteConsumer(connection, stream, consumer, minIdle)) {
+			for (XInfoConsumer info : consumerInfos(connection, stream)) {
+				String consumer = info.consumerName();
+				// a live node's reader shows up at least every few hundred milliseconds, or holds entries
+				if (consumer.equals(this.node) || info.pendingCount() > 0
+						|| info.idleTime().compareTo(this.claimIdle) < 0) {
+					continue;
+				}
+				if (!alive(connection, consumer) && deleteConsumer(connection, stream, consumer, minIdle)) {
 					logger.info("Removed the consumer of node " + consumer + " from " + stream + ": the node is gone "
 							+ "(no heartbeat) and its consumer held nothing");
 				}
@@ -188,17 +193,23 @@ final class NodeCleanup implements RedisLoop.Step {
 
 	private static List<String> consumers(RedisConnection connection, TaskStream stream) {
 		List<String> names = new ArrayList<>();
+		for (XInfoConsumer consumer : consumerInfos(connection, stream)) {
+			names.add(consumer.consumerName());
+		}
+		return names;
+	}
+
+	private static List<XInfoConsumer> consumerInfos(RedisConnection connection, TaskStream stream) {
+		List<XInfoConsumer> consumers = new ArrayList<>();
 		try {
-			for (XInfoConsumer consumer : connection.streamCommands().xInfoConsumers(stream.keyBytes, RedisKeys.GROUP)) {
-				names.add(consumer.consumerName());
-			}
+			connection.streamCommands().xInfoConsumers(stream.keyBytes, RedisKeys.GROUP).forEach(consumers::add);
 		}
 		catch (RuntimeException ex) {
 			if (!RedisStreamOps.groupLost(ex) && !RedisStreamOps.messageContains(ex, "no such key")) {
 				throw ex;
 			}
 		}
-		return names;
+		return consumers;
 	}
 
 	private boolean alive(RedisConnection connection, String node) {

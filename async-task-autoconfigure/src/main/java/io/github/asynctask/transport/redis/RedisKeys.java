@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>}, {@code <prefix>:dead:<task-name>} and
  * {@code <prefix>:node:<node-id>}, and one
  * consumer group, {@value #GROUP}, per task stream. Every command touches one key (a node reads its task streams one
- * by one), so on Redis Cluster the default layout spreads the task streams over slots, and needs no hash tag.
+ * by one), except the move of due delayed tasks, whose sorted set shares its stream's slot
+ * ({@link DelayedEntries#key}), so on Redis Cluster the default layout spreads the task streams over slots, and
+ * needs no hash tag.
  */
 public final class RedisKeys {
 
@@ -52,6 +54,11 @@ public final class RedisKeys {
 	/** The pattern of every task stream under the prefix, for {@code SCAN MATCH}. */
 	public String taskPattern() {
 		return this.taskPrefix.replace("*", "\\*").replace("?", "\\?").replace("[", "\\[") + "*";
+	}
+
+	/** The pattern of every reply stream under the prefix, for {@code SCAN MATCH}. */
+	public String replyPattern() {
+		return reply("").replace("*", "\\*").replace("?", "\\?").replace("[", "\\[") + "*";
 	}
 
 	/** The task name of a task stream key, or {@code null} if the key is no task stream of this prefix. */

@@ -166,8 +166,8 @@ public final class RedisTransport implements TaskTransport {
 		}
 		this.local.start();
 		PipelinedWriter writer = new PipelinedWriter(this.factory, node);
-		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams,
-				this.runner.completion(), incarnation);
+		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, this.runner,
+				incarnation);
 		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
@@ -183,7 +183,7 @@ public final class RedisTransport implements TaskTransport {
 			ReplyWriter replyWriter = new ReplyWriter(writer, held, this.keys, node);
 			inbound = new Inbound(held, replyWriter,
 					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),
-					this.settings.maxDeliveries());
+					this.settings.maxDeliveries(), this.runner);
 			for (TaskStream stream : streams.all()) {
 				readers.add(new StreamReader(this.factory, node, stream, held, inbound, this.settings.batchSize()));
 			}

@@ -13,9 +13,11 @@ import io.github.asynctask.TaskStatus;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.workers.WhenFull;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -45,18 +47,22 @@ final class TaskWriter {
 
 	private final Completion completion;
 
+	/** The execution chains, whose links write what a task carries to the node that runs it. */
+	private final TaskRunner runner;
+
 	private final String node;
 
 	private final String incarnation;
 
 	TaskWriter(RedisTransportSettings settings, RedisConnectionFactory factory, PipelinedWriter writer,
-			AwaitingReplies awaiting, TaskStreams streams, Completion completion, String incarnation) {
+			AwaitingReplies awaiting, TaskStreams streams, TaskRunner runner, String incarnation) {
 		this.settings = settings;
 		this.factory = factory;
 		this.writer = writer;
 		this.awaiting = awaiting;
 		this.streams = streams;
-		this.completion = completion;
+		this.completion = runner.completion();
+		this.runner = runner;
 		this.node = settings.nodeId();
 		this.incarnation = incarnation;
 	}
@@ -65,6 +71,7 @@ final class TaskWriter {
 	boolean send(Task task, Admission admission) {
 		TaskStream stream = this.streams.of(task.handler());
 		byte[] payload = stream.codec.payload(task);
+		byte[] context = ContextHeaders.write(this.runner.chain(task).writeContext(task));
 		int capacity = this.settings.backlogCapacity();
 		if (this.writer.backlog() >= capacity
 				&& !awaitRoom(task, admission, () -> this.writer.backlog() >= capacity, () -> this.writer.backlog()
@@ -82,7 +89,7 @@ final class TaskWriter {
 			return false;
 		}
 		this.awaiting.add(task);
-		AddTask add = new AddTask(task, stream, payload);
+		AddTask add = new AddTask(task, stream, payload, context);
 		if (task.isHeld()) {
 			task.onRelease(add::released);
 			if (!task.isHeld()) {
@@ -132,12 +139,15 @@ final class TaskWriter {
 
 		private final byte[] payload;
 
+		private final byte @Nullable [] context;
+
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
-		AddTask(Task task, TaskStream stream, byte[] payload) {
+		AddTask(Task task, TaskStream stream, byte[] payload, byte @Nullable [] context) {
 			this.task = task;
 			this.stream = stream;
 			this.payload = payload;
+			this.context = context;
 		}
 
 		void released() {
@@ -157,7 +167,7 @@ final class TaskWriter {
 			}
 			pipeline.add(this.stream.keyBytes,
 					Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION, TaskWriter.this.incarnation,
-							Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload),
+							Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload, Entries.CONTEXT, this.context),
 					0);
 			return 1;
 		}

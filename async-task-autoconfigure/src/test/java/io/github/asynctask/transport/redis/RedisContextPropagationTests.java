@@ -1,8 +1,10 @@
 package io.github.asynctask.transport.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import brave.Tracing;
@@ -32,7 +34,11 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
+import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,6 +117,45 @@ class RedisContextPropagationTests {
 		atWorker.tracing.close();
 	}
 
+	@Test
+	void anEntryWithoutTheContextFieldRunsAndOneWithABadContextFieldIsDeadLettered() {
+		start("worker", null);
+		LettuceConnectionFactory factory = RedisTestServer.get().connectionFactory();
+		try (RedisConnection connection = factory.getConnection()) {
+			byte[] stream = bytes(this.prefix + ":task:Probe");
+			// as written before the field existed, and with a field no async-task node writes
+			connection.streamCommands()
+				.xAdd(MapRecord.create(stream, Map.of(bytes("o"), bytes("old-node"), bytes("g"), bytes("1"), bytes("i"),
+						bytes("7"), bytes("p"), bytes("{\"label\":\"without context\"}"))), XAddOptions.none());
+			connection.streamCommands()
+				.xAdd(MapRecord.create(stream, Map.of(bytes("o"), bytes("old-node"), bytes("g"), bytes("1"), bytes("i"),
+						bytes("8"), bytes("p"), bytes("{\"label\":\"bad context\"}"), bytes("c"), bytes("[1, 2]"))),
+						XAddOptions.none());
+			await().atMost(WAIT).until(() -> ProbeHandler.RAN.contains("without context"));
+			byte[] dead = bytes(this.prefix + ":dead:Probe");
+			await().atMost(WAIT).until(() -> connection.streamCommands().xLen(dead) == 1);
+			Map<byte[], byte[]> letter = connection.streamCommands()
+				.xRange(dead, Range.unbounded(), Limit.unlimited())
+				.get(0)
+				.getValue();
+			String reason = letter.entrySet().stream()
+				.filter((field) -> new String(field.getKey(), StandardCharsets.UTF_8).equals("reason"))
+				.map((field) -> new String(field.getValue(), StandardCharsets.UTF_8))
+				.findFirst()
+				.orElseThrow();
+			assertThat(reason).startsWith("malformed entry: field 'c' (the dispatching context) is not a JSON object "
+					+ "of strings");
+			assertThat(ProbeHandler.RAN).doesNotContain("bad context");
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
 	private ConfigurableApplicationContext start(String node, ObservationRegistry registry, String... properties) {
 		List<String> all = new ArrayList<>(List.of(RedisTestServer.get().springProperties()));
 		all.add("async-task.transport=redis");
@@ -181,9 +226,13 @@ class RedisContextPropagationTests {
 
 	static class ProbeHandler {
 
+		/** The labels of the probes that ran, over every node of this JVM. */
+		static final List<String> RAN = new CopyOnWriteArrayList<>();
+
 		/** What the handler sees of the dispatcher's MDC. */
 		@OnTask
 		String probe(Probe probe) {
+			RAN.add(probe.label());
 			return "requestId=" + MDC.get("requestId");
 		}
 

@@ -21,8 +21,9 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * {@code .delayed} and {@code .overdue} per task name, {@code async.task.nodes}, all gauges over a reading its source
  * takes in the background (a scrape never waits on Redis), {@code async.task.results} (tags {@code task},
  * {@code outcome}: outcomes that the nodes which ran this node's tasks reported back here, read from the counters
- * the task server keeps), and {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node that
- * dead-lettered, a series per reason kind from its first dead letter on.
+ * the task server keeps), {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node
+ * that dead-lettered, a series per reason kind from its first dead letter on, and {@code async.task.replies.expired}
+ * (tag {@code task}), the tasks dispatched by this node whose reply could no longer come.
  * <p>
  * Threading: gauges are read by the registries' threads; {@link #deadLettered} is called by the source's thread.
  */
@@ -48,6 +49,11 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 
 		/** Live nodes. */
 		double nodes();
+
+		/** Tasks of a name dispatched by this node whose reply could no longer come, since it started. */
+		default double repliesExpired(String task) {
+			return 0;
+		}
 
 	}
 
@@ -116,6 +122,11 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 				.description("How long the earliest due delayed task of the task name has waited to be moved to its "
 						+ "stream (0: none due); it grows when no consuming node moves them, or they cannot keep up")
 				.baseUnit("seconds")
+				.tag("task", task)
+				.register(registry);
+			FunctionCounter.builder("async.task.replies.expired", this.figures, (f) -> f.repliesExpired(task))
+				.description("Tasks dispatched by this node whose reply could no longer come, ended FAILED")
+				.baseUnit(BaseUnits.TASKS)
 				.tag("task", task)
 				.register(registry);
 		}

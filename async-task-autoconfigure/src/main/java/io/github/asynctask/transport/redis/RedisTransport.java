@@ -192,8 +192,8 @@ public final class RedisTransport implements TaskTransport {
 		// a node that does not consume moves no delayed task: it only reads how many wait
 		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), streams.all(),
 				consuming ? this.settings.batchSize() : 0);
-		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams,
-				this.runner.completion(), incarnation, mover::wake);
+		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, this.runner,
+				incarnation, mover::wake);
 		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
@@ -210,7 +210,7 @@ public final class RedisTransport implements TaskTransport {
 			replyWriter = new ReplyWriter(writer, held, this.keys, node, new HandBack(this.factory, node));
 			inbound = new Inbound(held, replyWriter,
 					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),
-					this.settings.maxDeliveries());
+					this.settings.maxDeliveries(), this.runner);
 			for (TaskStream stream : streams.all()) {
 				readers.add(new StreamReader(this.factory, node, stream, held, inbound, this.settings.batchSize()));
 			}

@@ -15,9 +15,11 @@ import io.github.asynctask.TaskStatus;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.workers.WhenFull;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -49,6 +51,9 @@ final class TaskWriter {
 
 	private final Completion completion;
 
+	/** The execution chains, whose links write what a task carries to the node that runs it. */
+	private final TaskRunner runner;
+
 	private final String node;
 
 	private final String incarnation;
@@ -60,14 +65,15 @@ final class TaskWriter {
 	private final Consumer<TaskStream> earlier;
 
 	TaskWriter(RedisTransportSettings settings, RedisConnectionFactory factory, PipelinedWriter writer,
-			AwaitingReplies awaiting, TaskStreams streams, Completion completion, String incarnation,
+			AwaitingReplies awaiting, TaskStreams streams, TaskRunner runner, String incarnation,
 			Consumer<TaskStream> earlier) {
 		this.settings = settings;
 		this.factory = factory;
 		this.writer = writer;
 		this.awaiting = awaiting;
 		this.streams = streams;
-		this.completion = completion;
+		this.completion = runner.completion();
+		this.runner = runner;
 		this.node = settings.nodeId();
 		this.incarnation = incarnation;
 		this.channel = RedisKeys.bytes(DelayedEntries.channel(settings.keyPrefix()));
@@ -78,6 +84,7 @@ final class TaskWriter {
 	boolean send(Task task, Admission admission) {
 		TaskStream stream = this.streams.of(task.handler());
 		byte[] payload = stream.codec.payload(task);
+		byte[] context = ContextHeaders.write(this.runner.chain(task).writeContext(task));
 		int capacity = this.settings.backlogCapacity();
 		if (this.writer.backlog() >= capacity
 				&& !awaitRoom(task, admission, () -> this.writer.backlog() >= capacity, () -> this.writer.backlog()
@@ -96,7 +103,7 @@ final class TaskWriter {
 			return false;
 		}
 		this.awaiting.add(task);
-		AddTask add = new AddTask(task, stream, payload);
+		AddTask add = new AddTask(task, stream, payload, context);
 		if (task.isHeld()) {
 			task.onRelease(add::released);
 			if (!task.isHeld()) {
@@ -146,15 +153,18 @@ final class TaskWriter {
 
 		private final byte[] payload;
 
+		private final byte @Nullable [] context;
+
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
 		/** When a delayed task was dispatched (ms), written in its entry: it enters its stream much later. */
 		private final long dispatchedMillis;
 
-		AddTask(Task task, TaskStream stream, byte[] payload) {
+		AddTask(Task task, TaskStream stream, byte[] payload, byte @Nullable [] context) {
 			this.task = task;
 			this.stream = stream;
 			this.payload = payload;
+			this.context = context;
 			this.dispatchedMillis = (task.dueNanos() != 0) ? System.currentTimeMillis() : 0;
 		}
 
@@ -175,7 +185,8 @@ final class TaskWriter {
 			}
 			// origin, incarnation and id first: a delayed entry's member is found again by them (DelayedEntries)
 			Map<byte[], byte[]> entry = Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION,
-					TaskWriter.this.incarnation, Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload);
+					TaskWriter.this.incarnation, Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload,
+					Entries.CONTEXT, this.context);
 			if (this.task.dueNanos() != 0) {
 				entry.put(RedisKeys.bytes(DelayedEntries.DISPATCHED), RedisKeys.bytes(Long.toString(this.dispatchedMillis)));
 				// what is left of its delay now; Redis adds it to its own clock

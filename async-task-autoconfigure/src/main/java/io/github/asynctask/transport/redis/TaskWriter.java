@@ -33,6 +33,10 @@ final class TaskWriter {
 
 	private static final Log logger = LogFactory.getLog(TaskWriter.class);
 
+	private static final long FIRST_RETRY_MILLIS = 50;
+
+	private static final long MAX_RETRY_MILLIS = 2000;
+
 	private final RedisTransportSettings settings;
 
 	private final RedisConnectionFactory factory;
@@ -134,6 +138,9 @@ final class TaskWriter {
 
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
+		/** Writes Redis refused because it was not ready (writer thread only). */
+		private int retries;
+
 		AddTask(Task task, TaskStream stream, byte[] payload) {
 			this.task = task;
 			this.stream = stream;
@@ -169,6 +176,11 @@ final class TaskWriter {
 			}
 			Object result = results.get(0);
 			if (result instanceof Throwable error) {
+				if (RedisLoop.notReady(error) && !this.task.isDecided()) {
+					// e.g. LOADING after a restart: written once Redis serves again, as after a lost connection
+					TaskWriter.this.writer.retry(this, Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(this.retries++, 6)));
+					return;
+				}
 				fail(this.task, "could not be written to Redis: " + error);
 				return;
 			}

@@ -14,8 +14,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * The meters of a cluster (redis mode): {@code async.task.stream.length}, {@code .pending} and {@code .lag} per task
- * name, {@code async.task.nodes}, all gauges over a reading its source takes in the background (a scrape never waits
+ * The meters of a cluster (redis mode): {@code async.task.stream.length}, {@code .pending}, {@code .lag},
+ * {@code .delayed} and {@code .overdue} per task name, {@code async.task.nodes}, all gauges over a reading its source takes in the background (a scrape never waits
  * on Redis), and {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node that
  * dead-lettered, a series per reason kind from its first dead letter on.
  * <p>
@@ -34,6 +34,12 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 
 		/** Entries of a task name's stream not yet read. */
 		double streamLag(String task);
+
+		/** Delayed tasks of a task name waiting in Redis, not yet moved to its stream. */
+		double streamDelayed(String task);
+
+		/** How long the earliest delayed task of a task name has been due without being moved, in seconds. */
+		double streamOverdueSeconds(String task);
 
 		/** Live nodes. */
 		double nodes();
@@ -86,6 +92,17 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 			Gauge.builder("async.task.stream.lag", this.figures, (f) -> f.streamLag(task))
 				.description("Entries of the task name's stream not yet read by any node")
 				.baseUnit(BaseUnits.TASKS)
+				.tag("task", task)
+				.register(registry);
+			Gauge.builder("async.task.stream.delayed", this.figures, (f) -> f.streamDelayed(task))
+				.description("Delayed tasks of the task name waiting in Redis for their due time (or for a mover)")
+				.baseUnit(BaseUnits.TASKS)
+				.tag("task", task)
+				.register(registry);
+			Gauge.builder("async.task.stream.overdue", this.figures, (f) -> f.streamOverdueSeconds(task))
+				.description("How long the earliest due delayed task of the task name has waited to be moved to its "
+						+ "stream (0: none due); it grows when no consuming node moves them, or they cannot keep up")
+				.baseUnit("seconds")
 				.tag("task", task)
 				.register(registry);
 		}

@@ -89,6 +89,18 @@ public final class AsyncTaskMetricsAutoConfiguration {
 		}
 
 		@Override
+		public double streamDelayed(String task) {
+			RedisClusterView.Stream stream = stream(task);
+			return (stream != null) ? stream.delayed() : Double.NaN;
+		}
+
+		@Override
+		public double streamOverdueSeconds(String task) {
+			RedisClusterView.Stream stream = stream(task);
+			return (stream != null) ? stream.overdueMillis() / 1000.0 : Double.NaN;
+		}
+
+		@Override
 		public double nodes() {
 			RedisClusterView.Cluster cluster = this.monitor.get().latest();
 			return (cluster != null) ? cluster.nodes().size() : Double.NaN;

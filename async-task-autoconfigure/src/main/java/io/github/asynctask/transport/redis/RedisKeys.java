@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>}, {@code <prefix>:dead:<task-name>} and
  * {@code <prefix>:node:<node-id>}, and one
  * consumer group, {@value #GROUP}, per task stream. Every command touches one key (a node reads its task streams one
- * by one), so on Redis Cluster the default layout spreads the task streams over slots, and needs no hash tag.
+ * by one), except the move of due delayed tasks, whose sorted set shares its stream's slot
+ * ({@link DelayedEntries#key}), so on Redis Cluster the default layout spreads the task streams over slots, and
+ * needs no hash tag.
  */
 public final class RedisKeys {
 

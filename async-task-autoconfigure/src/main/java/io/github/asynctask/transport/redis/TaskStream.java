@@ -25,6 +25,9 @@ final class TaskStream {
 
 	final byte[] deadKey;
 
+	/** The sorted set of its delayed entries, on the stream's Cluster slot ({@link DelayedEntries}). */
+	final byte[] delayedKey;
+
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
 	/** The stream's length as last seen ({@link StreamBacklogs}). */
@@ -40,6 +43,7 @@ final class TaskStream {
 		this.key = keys.task(this.taskName);
 		this.keyBytes = RedisKeys.bytes(this.key);
 		this.deadKey = RedisKeys.bytes(keys.dead(this.taskName));
+		this.delayedKey = RedisKeys.bytes(DelayedEntries.key(keys.prefix(), this.key));
 	}
 
 	Set<String> held() {

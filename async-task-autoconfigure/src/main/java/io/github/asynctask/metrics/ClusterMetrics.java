@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -17,7 +18,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * The meters of a cluster (redis mode): {@code async.task.stream.length}, {@code .pending}, {@code .lag},
  * {@code .delayed} and {@code .overdue} per task name, {@code async.task.nodes}, all gauges over a reading its source takes in the background (a scrape never waits
  * on Redis), and {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node that
- * dead-lettered, a series per reason kind from its first dead letter on.
+ * dead-lettered, a series per reason kind from its first dead letter on, and {@code async.task.replies.expired} (tag
+ * {@code task}), the tasks dispatched by this node whose reply could no longer come.
  * <p>
  * Threading: gauges are read by the registries' threads; {@link #deadLettered} is called by the source's thread.
  */
@@ -43,6 +45,11 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 
 		/** Live nodes. */
 		double nodes();
+
+		/** Tasks of a name dispatched by this node whose reply could no longer come, since it started. */
+		default double repliesExpired(String task) {
+			return 0;
+		}
 
 	}
 
@@ -103,6 +110,11 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 				.description("How long the earliest due delayed task of the task name has waited to be moved to its "
 						+ "stream (0: none due); it grows when no consuming node moves them, or they cannot keep up")
 				.baseUnit("seconds")
+				.tag("task", task)
+				.register(registry);
+			FunctionCounter.builder("async.task.replies.expired", this.figures, (f) -> f.repliesExpired(task))
+				.description("Tasks dispatched by this node whose reply could no longer come, ended FAILED")
+				.baseUnit(BaseUnits.TASKS)
 				.tag("task", task)
 				.register(registry);
 		}

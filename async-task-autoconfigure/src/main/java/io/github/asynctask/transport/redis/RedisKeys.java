@@ -56,6 +56,11 @@ public final class RedisKeys {
 		return this.taskPrefix.replace("*", "\\*").replace("?", "\\?").replace("[", "\\[") + "*";
 	}
 
+	/** The pattern of every reply stream under the prefix, for {@code SCAN MATCH}. */
+	public String replyPattern() {
+		return reply("").replace("*", "\\*").replace("?", "\\?").replace("[", "\\[") + "*";
+	}
+
 	/** The task name of a task stream key, or {@code null} if the key is no task stream of this prefix. */
 	public @Nullable String taskNameOf(String key) {
 		return key.startsWith(this.taskPrefix) ? key.substring(this.taskPrefix.length()) : null;

@@ -96,8 +96,9 @@ public final class RedisTransport implements TaskTransport {
 	/** What one run (start to stop) of the transport is made of. */
 	private record Parts(TaskStreams streams, NodeHeartbeat heartbeat, PipelinedWriter writer, TaskWriter tasks,
 			StreamBacklogs backlogs, DelayedMover mover,
-			ReplyReader replies,
-			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
+			ReplyReader replies, NodeCleanup cleanup,
+			@Nullable HeldEntries held, @Nullable ReplyWriter answers, @Nullable Inbound inbound,
+			List<StreamReader> readers,
 			@Nullable Leases leases) {
 	}
 
@@ -198,6 +199,7 @@ public final class RedisTransport implements TaskTransport {
 				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
 				this.settings.batchSize());
 		HeldEntries held = null;
+		ReplyWriter replyWriter = null;
 		Inbound inbound = null;
 		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
@@ -205,7 +207,7 @@ public final class RedisTransport implements TaskTransport {
 			// what the workers can start now, plus a prefetch of one per worker so that a freed worker finds its next
 			// task queued while the reader fetches more
 			held = new HeldEntries(this.local.startable(), this.local.taskWorkerNum());
-			ReplyWriter replyWriter = new ReplyWriter(writer, held, this.keys, node);
+			replyWriter = new ReplyWriter(writer, held, this.keys, node, new HandBack(this.factory, node));
 			inbound = new Inbound(held, replyWriter,
 					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),
 					this.settings.maxDeliveries());
@@ -215,13 +217,19 @@ public final class RedisTransport implements TaskTransport {
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, mover, replies, held, inbound, readers,
-				leases);
+		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, this.runner.completion(),
+				(task) -> this.local.offer(task, Admission.TRY), this.keys.reply(node), replies::readUpTo,
+				this.settings.claimIdle().toNanos());
+		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle(),
+				expiry);
+		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, mover, replies, cleanup, held, replyWriter,
+				inbound, readers, leases);
 		this.running = true;
 		heartbeat.start();
 		writer.start();
 		backlogs.start();
 		replies.start();
+		cleanup.start();
 		readers.forEach(StreamReader::start);
 		mover.start();
 		if (leases != null) {
@@ -282,6 +290,14 @@ public final class RedisTransport implements TaskTransport {
 		return (parts != null) ? parts.mover.heard() : 0;
 	}
 
+	/**
+	 * Tasks of this name dispatched here whose reply could no longer come (ended {@code FAILED}), since the node
+	 * started: {@code async.task.replies.expired}.
+	 */
+	public long repliesExpired(String taskName) {
+		return this.awaiting.expired(taskName);
+	}
+
 	/** Tasks dispatched here that wait for their outcome. */
 	public int awaitingReplies() {
 		return this.awaiting.size();
@@ -327,8 +343,9 @@ public final class RedisTransport implements TaskTransport {
 
 	@Override
 	public int cancelQueued(String reason) {
-		int cancelled = this.local.cancelQueued(reason);
 		Parts parts = this.parts;
+		interrupting(parts);
+		int cancelled = this.local.cancelQueued(reason);
 		if (parts != null && parts.inbound != null) {
 			// read but never queued (the workers had no room): handed back like the queued ones
 			for (Task task : parts.inbound.waitingForRoom()) {
@@ -346,8 +363,20 @@ public final class RedisTransport implements TaskTransport {
 		return cancelled;
 	}
 
+	/**
+	 * The stop reached {@code shutdown-timeout}: what this node holds and has not finished (queued, waiting to
+	 * retry, read but not queued, and running tasks, which the pool interrupts now) is handed back for another node
+	 * to run, not answered.
+	 */
+	private static void interrupting(@Nullable Parts parts) {
+		if (parts != null && parts.answers != null) {
+			parts.answers.interrupting();
+		}
+	}
+
 	@Override
 	public void terminate(Duration grace) {
+		interrupting(this.parts);
 		this.local.terminate(grace);
 		stopThreads(System.nanoTime() + grace.toNanos());
 	}
@@ -366,6 +395,20 @@ public final class RedisTransport implements TaskTransport {
 		}
 		parts.replies.stop();
 		parts.backlogs.stop();
+		parts.cleanup.stop();
+		if (parts.answers != null && parts.answers.handedBack() > 0) {
+			logger.info("Node " + this.settings.nodeId() + " handed " + parts.answers.handedBack() + " entries it had "
+					+ "not finished back to Redis, for another node to run (the tasks counted CANCELLED here)");
+		}
+		// what this node leaves behind, removed while its heartbeat still says it is alive
+		try (RedisConnection connection = this.factory.getConnection()) {
+			parts.cleanup.cleanStop(connection);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node " + this.settings.nodeId() + " could not remove its consumers and reply stream at its "
+					+ "stop (" + RedisLoop.describe(ex) + "); the other nodes remove them after "
+					+ "async-task.redis.claim-idle");
+		}
 		parts.heartbeat.stop();
 	}
 

@@ -39,6 +39,10 @@ final class TaskWriter {
 
 	private static final Log logger = LogFactory.getLog(TaskWriter.class);
 
+	private static final long FIRST_RETRY_MILLIS = 50;
+
+	private static final long MAX_RETRY_MILLIS = 2000;
+
 	private final RedisTransportSettings settings;
 
 	private final RedisConnectionFactory factory;
@@ -157,6 +161,9 @@ final class TaskWriter {
 
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
+		/** Writes Redis refused because it was not ready (writer thread only). */
+		private int retries;
+
 		/** When a delayed task was dispatched (ms), written in its entry: it enters its stream much later. */
 		private final long dispatchedMillis;
 
@@ -208,6 +215,12 @@ final class TaskWriter {
 			}
 			Object result = results.get(0);
 			if (result instanceof Throwable error) {
+				if (RedisLoop.notReady(error) && !this.task.isDecided()) {
+					// e.g. LOADING after a restart: written once Redis serves again, as after a lost connection
+					TaskWriter.this.writer.retry(this,
+							Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(this.retries++, 6)));
+					return;
+				}
 				fail(this.task, "could not be written to Redis: " + error);
 				return;
 			}

@@ -171,8 +171,27 @@ public final class RedisTransport implements TaskTransport {
 				this.settings.maxPayloadBytes());
 		String incarnation = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1L);
 		String replyStart;
+		List<String> consumed = this.settings.consume() ? streams.all().stream().map((s) -> s.taskName).toList()
+				: List.of();
 		NodeHeartbeat heartbeat = new NodeHeartbeat(this.factory, this.keys, node, incarnation,
-				this.settings.claimIdle());
+				this.settings.claimIdle(), new NodeHeartbeat.Figures() {
+
+					@Override
+					public int workers() {
+						return RedisTransport.this.local.taskWorkerNum();
+					}
+
+					@Override
+					public int running() {
+						return RedisTransport.this.local.running();
+					}
+
+					@Override
+					public List<String> consuming() {
+						return consumed;
+					}
+
+				});
 		try (RedisConnection connection = this.factory.getConnection()) {
 			heartbeat.claim(connection);
 			replyStart = RedisStreamOps.lastId(connection, RedisKeys.bytes(this.keys.reply(node)));

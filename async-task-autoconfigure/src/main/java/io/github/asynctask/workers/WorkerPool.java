@@ -161,6 +161,20 @@ public final class WorkerPool {
 		return this.whenFull.onFull(task, this);
 	}
 
+	/**
+	 * Queues a task decided elsewhere (a remote task whose outcome arrived) for a worker, which delivers its outcome
+	 * when it reaches it. It is not work waiting: it counts as a tombstone from the start, so it never shows as
+	 * queued. Never waits.
+	 * @return {@code false} if there was no room now
+	 */
+	public boolean offerDecided(Task task) {
+		if (!offer(task)) {
+			return false;
+		}
+		tombstone(task); // ended already: no cancel can tombstone it a second time
+		return true;
+	}
+
 	private boolean offer(Task task) {
 		Routing routing = task.routing();
 		if (routing.isAny()) {

@@ -215,7 +215,7 @@ public final class RedisTransport implements TaskTransport {
 				incarnation, mover::wake);
 		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
-				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
+				streams, this.runner.completion(), this.local::offerDecided,
 				this.settings.batchSize());
 		HeldEntries held = null;
 		ReplyWriter replyWriter = null;
@@ -237,7 +237,7 @@ public final class RedisTransport implements TaskTransport {
 					this.settings.claimIdle());
 		}
 		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, this.runner.completion(),
-				(task) -> this.local.offer(task, Admission.TRY), this.keys.reply(node), replies::readUpTo,
+				this.local::offerDecided, this.keys.reply(node), replies::readUpTo,
 				this.settings.claimIdle().toNanos());
 		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle(),
 				expiry);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.asynctask.TaskResult;
+import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskStatus;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.transport.redis.RedisNodes.Echo;
@@ -66,6 +67,26 @@ class RedisRemoteOutcomeTests {
 				.hasMessageContaining("The reply to task " + id + " 'Echo'")
 				.hasMessageContaining("is malformed")
 				.hasMessageContaining("HALF_DONE");
+		}
+	}
+
+	@Test
+	void outcomesDeliveredOnTheOriginsWorkersLeaveNothingQueuedThere() {
+		try (RedisNodes nodes = new RedisNodes("outcome-queued")) {
+			ConfigurableApplicationContext origin = nodes.start("web-" + nodes.prefix, "async-task.redis.consume=false");
+			nodes.start("worker-" + nodes.prefix);
+			TaskTemplate tasks = RedisNodes.template(origin);
+			List<TaskResult<Receipt>> outcomes = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				tasks.dispatch(new Echo("e" + i), (TaskResult<Receipt> r) -> outcomes.add(r));
+			}
+			await().atMost(WAIT).until(() -> outcomes.size() == 200);
+			assertThat(outcomes).allMatch((r) -> r.status() == TaskStatus.SUCCEEDED);
+			TaskServer server = origin.getBean(TaskServer.class);
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(server.stats().queuedNum()).isZero();
+				assertThat(server.stats().idleWorkerNum()).isEqualTo(server.taskWorkerNum());
+			});
 		}
 	}
 

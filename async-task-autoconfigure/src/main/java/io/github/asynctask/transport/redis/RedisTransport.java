@@ -96,7 +96,7 @@ public final class RedisTransport implements TaskTransport {
 			StreamBacklogs backlogs,
 			ReplyReader replies,
 			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
-			@Nullable Leases leases) {
+			@Nullable Leases leases, @Nullable KeyedConsumer keyed, @Nullable PartitionLeases partitionLeases) {
 	}
 
 	// Dispatch (outbound)
@@ -132,12 +132,6 @@ public final class RedisTransport implements TaskTransport {
 					+ "(async-task.transport=redis): a task runs on whichever node reads it, not on a worker of "
 					+ "this node. Dispatch without onWorker, or use async-task.transport=local.");
 		}
-		if (routing.key() != null) {
-			throw new IllegalArgumentException("withKey(" + routing.key() + ") is not supported in redis mode "
-					+ "(async-task.transport=redis) yet: keeping one key's tasks in order across nodes needs each "
-					+ "key's sub-stream read by one node at a time, which this version does not do. Dispatch "
-					+ "without withKey, or use async-task.transport=local.");
-		}
 	}
 
 	// Lifecycle
@@ -147,11 +141,13 @@ public final class RedisTransport implements TaskTransport {
 		String node = this.settings.nodeId();
 		TaskStreams streams = new TaskStreams(this.registry.handlers(), this.keys, this.codec,
 				this.settings.maxPayloadBytes());
+		KeyedStreams keyedStreams = new KeyedStreams(streams, this.keys, this.settings.partitions());
 		String incarnation = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1L);
 		String replyStart;
 		NodeHeartbeat heartbeat = new NodeHeartbeat(this.factory, this.keys, node, incarnation,
 				this.settings.claimIdle());
 		try (RedisConnection connection = this.factory.getConnection()) {
+			keyedStreams.recordCounts(connection, streams.all().stream().map((stream) -> stream.taskName).toList());
 			heartbeat.claim(connection);
 			replyStart = RedisStreamOps.lastId(connection, RedisKeys.bytes(this.keys.reply(node)));
 			reportUnknownStreams(connection, streams);
@@ -166,7 +162,7 @@ public final class RedisTransport implements TaskTransport {
 		}
 		this.local.start();
 		PipelinedWriter writer = new PipelinedWriter(this.factory, node);
-		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams,
+		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, keyedStreams,
 				this.runner.completion(), incarnation);
 		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
@@ -176,6 +172,8 @@ public final class RedisTransport implements TaskTransport {
 		Inbound inbound = null;
 		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
+		KeyedConsumer keyed = null;
+		PartitionLeases partitionLeases = null;
 		if (this.settings.consume() && !streams.isEmpty()) {
 			// what the workers can start now, plus a prefetch of one per worker so that a freed worker finds its next
 			// task queued while the reader fetches more
@@ -189,8 +187,14 @@ public final class RedisTransport implements TaskTransport {
 			}
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
+			keyed = new KeyedConsumer(this.factory, node, keyedStreams, inbound,
+					(task, mayWait) -> this.local.offer(task, Admission.TRY), this.runner.completion(),
+					this.settings.batchSize());
+			partitionLeases = new PartitionLeases(this.factory, node, this.keys, keyedStreams, keyed::wake,
+					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, held, inbound, readers, leases);
+		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, held, inbound, readers, leases,
+				keyed, partitionLeases);
 		this.running = true;
 		heartbeat.start();
 		writer.start();
@@ -200,9 +204,14 @@ public final class RedisTransport implements TaskTransport {
 		if (leases != null) {
 			leases.start();
 		}
+		if (keyed != null && partitionLeases != null) {
+			keyed.start();
+			partitionLeases.start();
+		}
 		logger.info("Redis transport started: node '" + node + "', key prefix '" + this.keys.prefix() + "', "
 				+ ((leases != null) ? "consuming " + streams.all() : "dispatch only (consume=false)")
-				+ ", claim-idle " + this.settings.claimIdle().toMillis() + "ms, max-deliveries "
+				+ ", claim-idle " + this.settings.claimIdle().toMillis() + "ms, partitions " + this.settings.partitions()
+				+ ", max-deliveries "
 				+ this.settings.maxDeliveries() + ", batch-size " + this.settings.batchSize());
 	}
 
@@ -308,6 +317,12 @@ public final class RedisTransport implements TaskTransport {
 		}
 		stopReading(parts);
 		parts.writer.stop(Math.max(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
+		if (parts.keyed != null) {
+			parts.keyed.stop(deadlineNanos); // after the writer: the last acknowledgements go under the leases
+		}
+		if (parts.partitionLeases != null) {
+			parts.partitionLeases.stop();
+		}
 		if (parts.leases != null) {
 			parts.leases.stop();
 		}
@@ -321,6 +336,30 @@ public final class RedisTransport implements TaskTransport {
 		parts.readers.forEach(StreamReader::await);
 		if (parts.leases != null) {
 			parts.leases.stopTakingOver();
+		}
+		if (parts.keyed != null) {
+			parts.keyed.stopReading();
+		}
+		if (parts.partitionLeases != null) {
+			parts.partitionLeases.stopTaking();
+		}
+	}
+
+	/** The partitions of keyed tasks this node owns now, as {@code <task-name>:<partition>}. */
+	public List<String> ownedPartitions() {
+		Parts parts = this.parts;
+		return (parts != null && parts.keyed != null) ? parts.keyed.owned() : List.of();
+	}
+
+	/**
+	 * For tests: plays (or ends) a stop-the-world pause of this node's keyed side: no lease renewal, no read, no
+	 * acknowledgement of a partition while it lasts.
+	 */
+	void pauseKeyed(boolean paused) {
+		Parts parts = this.parts;
+		if (parts != null && parts.keyed != null && parts.partitionLeases != null) {
+			parts.partitionLeases.pause(paused);
+			parts.keyed.pause(paused);
 		}
 	}
 

@@ -166,6 +166,12 @@ final class ReplyWriter {
 			Task task = (Task) result;
 			ReplyWriter.this.held.finished(this.stream, this.id);
 			if (result.status() == TaskStatus.CANCELLED && task.startNanos() == 0) {
+				if (this.stream.fence != null) {
+					// never behind later tasks of its key: it stays pending, and the partition's next owner runs it
+					ReplyWriter.this.held.released(this.stream, this.id);
+					this.stream.fence.leftPending(this.id);
+					return;
+				}
 				this.handBack = true;
 			}
 			else {

@@ -16,6 +16,7 @@ import io.github.asynctask.execution.Task;
 import io.github.asynctask.workers.WhenFull;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -43,6 +44,8 @@ final class TaskWriter {
 
 	private final TaskStreams streams;
 
+	private final KeyedStreams keyed;
+
 	private final Completion completion;
 
 	private final String node;
@@ -50,12 +53,14 @@ final class TaskWriter {
 	private final String incarnation;
 
 	TaskWriter(RedisTransportSettings settings, RedisConnectionFactory factory, PipelinedWriter writer,
-			AwaitingReplies awaiting, TaskStreams streams, Completion completion, String incarnation) {
+			AwaitingReplies awaiting, TaskStreams streams, KeyedStreams keyed, Completion completion,
+			String incarnation) {
 		this.settings = settings;
 		this.factory = factory;
 		this.writer = writer;
 		this.awaiting = awaiting;
 		this.streams = streams;
+		this.keyed = keyed;
 		this.completion = completion;
 		this.node = settings.nodeId();
 		this.incarnation = incarnation;
@@ -63,7 +68,10 @@ final class TaskWriter {
 
 	/** Takes a dispatched task; see {@link io.github.asynctask.transport.TaskTransport#send}. */
 	boolean send(Task task, Admission admission) {
-		TaskStream stream = this.streams.of(task.handler());
+		Object key = task.routing().key();
+		String keyText = (key != null) ? KeyedStreams.keyText(key) : null;
+		TaskStream stream = (keyText != null) ? this.keyed.streamOf(task.handler(), keyText)
+				: this.streams.of(task.handler());
 		byte[] payload = stream.codec.payload(task);
 		int capacity = this.settings.backlogCapacity();
 		if (this.writer.backlog() >= capacity
@@ -82,7 +90,7 @@ final class TaskWriter {
 			return false;
 		}
 		this.awaiting.add(task);
-		AddTask add = new AddTask(task, stream, payload);
+		AddTask add = new AddTask(task, stream, payload, keyText);
 		if (task.isHeld()) {
 			task.onRelease(add::released);
 			if (!task.isHeld()) {
@@ -132,12 +140,15 @@ final class TaskWriter {
 
 		private final byte[] payload;
 
+		private final @Nullable String key;
+
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
-		AddTask(Task task, TaskStream stream, byte[] payload) {
+		AddTask(Task task, TaskStream stream, byte[] payload, @Nullable String key) {
 			this.task = task;
 			this.stream = stream;
 			this.payload = payload;
+			this.key = key;
 		}
 
 		void released() {
@@ -157,7 +168,7 @@ final class TaskWriter {
 			}
 			pipeline.add(this.stream.keyBytes,
 					Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION, TaskWriter.this.incarnation,
-							Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload),
+							Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload, Entries.KEY, this.key),
 					0);
 			return 1;
 		}
@@ -220,7 +231,7 @@ final class TaskWriter {
 				Object written = task.place();
 				if (written != null) {
 					// the writer wrote it meanwhile and may have checked before the cancel: take the entry back
-					deleteUnread(this.streams.of(task.handler()), written.toString());
+					deleteUnread(streamOf(task), written.toString());
 				}
 				return true;
 			}
@@ -228,14 +239,20 @@ final class TaskWriter {
 		}
 		boolean deleted;
 		try (RedisConnection connection = this.factory.getConnection()) {
-			deleted = RedisStreamOps.cancelUnread(connection, this.streams.of(task.handler()).keyBytes,
-					place.toString());
+			deleted = RedisStreamOps.cancelUnread(connection, streamOf(task).keyBytes, place.toString());
 		}
 		if (deleted && this.completion.cancel(task, "was cancelled before it started", true)) {
 			this.awaiting.take(task);
 			return true;
 		}
 		return false;
+	}
+
+	/** The stream a task's entry goes to: its task name's, or for a keyed task its key's partition stream. */
+	private TaskStream streamOf(Task task) {
+		Object key = task.routing().key();
+		return (key != null) ? this.keyed.streamOf(task.handler(), KeyedStreams.keyText(key))
+				: this.streams.of(task.handler());
 	}
 
 	/** See {@link io.github.asynctask.transport.TaskTransport#withdraw}. */

@@ -64,6 +64,9 @@ final class KeyedConsumer implements RedisLoop.Step {
 
 	private volatile boolean paused;
 
+	/** Acknowledgements not made because the lease was lost meanwhile (refused by Redis, or not sent). */
+	private volatile long refused;
+
 	/** Entries whose run lost its lease: a late acknowledgement of theirs is not sent. */
 	private final Set<String> orphaned = new HashSet<>();
 
@@ -107,6 +110,11 @@ final class KeyedConsumer implements RedisLoop.Step {
 	void pause(boolean paused) {
 		this.paused = paused;
 		this.loop.wake();
+	}
+
+	/** How many acknowledgements were not made because their partition's lease was lost meanwhile. */
+	long refusedAcknowledgements() {
+		return this.refused;
 	}
 
 	/** The partitions this node owns now, as {@code <task-name>:<partition>}. */
@@ -336,6 +344,9 @@ final class KeyedConsumer implements RedisLoop.Step {
 			if (!this.orphaned.remove(ack.id()) && partition.owned()) {
 				ids.add(ack.id());
 			}
+			else {
+				this.refused++;
+			}
 		}
 		boolean fenced = false;
 		if (!ids.isEmpty()) {
@@ -348,6 +359,7 @@ final class KeyedConsumer implements RedisLoop.Step {
 					throw ex;
 				}
 				fenced = true;
+				this.refused += ids.size();
 				logger.warn("Node " + this.node + " could not acknowledge " + ids.size() + " entries of " + partition
 						+ ": its lease is no longer this node's (" + RedisLoop.describe(ex) + "); the partition's "
 						+ "new owner runs them again");

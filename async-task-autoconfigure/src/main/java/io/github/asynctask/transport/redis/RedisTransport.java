@@ -351,6 +351,12 @@ public final class RedisTransport implements TaskTransport {
 		return (parts != null && parts.keyed != null) ? parts.keyed.owned() : List.of();
 	}
 
+	/** For tests: acknowledgements of keyed entries not made because their partition's lease was lost meanwhile. */
+	long refusedKeyedAcknowledgements() {
+		Parts parts = this.parts;
+		return (parts != null && parts.keyed != null) ? parts.keyed.refusedAcknowledgements() : 0;
+	}
+
 	/**
 	 * For tests: plays (or ends) a stop-the-world pause of this node's keyed side: no lease renewal, no read, no
 	 * acknowledgement of a partition while it lasts.

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.asynctask.TaskRejectedException;
+import io.github.asynctask.TaskStatus;
 import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.Task;
 import org.apache.commons.logging.Log;
@@ -215,6 +216,10 @@ final class KeyedConsumer implements RedisLoop.Step {
 				lost(partition, "Redis refused a read under its lease (" + RedisLoop.describe(ex) + ")");
 				return true;
 			}
+			if (RedisStreamOps.groupLost(ex)) {
+				StreamReader.recreateGroup(connection, partition.stream, this.node);
+				return true;
+			}
 			if (partition.phase == Partition.Phase.READING) {
 				// a read whose reply was lost may have delivered entries: read this owner's pending ones again
 				partition.phase = Partition.Phase.PENDING;
@@ -326,7 +331,10 @@ final class KeyedConsumer implements RedisLoop.Step {
 		while ((id = partition.pollLeft()) != null) {
 			busy = true;
 			Partition.Held held = partition.head(id);
-			if (held != null) {
+			Task task = (held != null) ? held.task : null;
+			// only the head's own task taken back before it started (not a late word about an earlier run of it)
+			if (held != null && (task == null || (task.isDecided() && task.status() == TaskStatus.CANCELLED
+					&& task.startNanos() == 0))) {
 				held.started = false;
 				held.task = null;
 				if (!this.stopping && (partition.phase == Partition.Phase.PENDING

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 import io.github.asynctask.handler.TaskHandler;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 
@@ -100,25 +99,10 @@ final class KeyedStreams {
 			byte[] recorded = connection.stringCommands().get(key);
 			String text = (recorded != null) ? RedisKeys.text(recorded) : null;
 			if (text != null && !text.equals(Integer.toString(this.partitions))) {
-				throw new PartitionCountMismatchException(taskName, this.partitions, text, this.keys.partitions(taskName));
+				throw new PartitionCountMismatchException(taskName, this.partitions, text,
+						this.keys.partitions(taskName));
 			}
 		}
-	}
-
-	/** A node configured with another partition count than the one recorded in Redis for a task name. */
-	static final class PartitionCountMismatchException extends IllegalStateException {
-
-		private static final long serialVersionUID = 1L;
-
-		PartitionCountMismatchException(String taskName, int configured, @Nullable String recorded, String key) {
-			super("async-task.redis.partitions is " + configured + " on this node, but task '" + taskName
-					+ "' has " + recorded + " partitions recorded in Redis (" + key + "): with two counts, one key's "
-					+ "tasks would go to two partition streams and lose their order. Set async-task.redis.partitions="
-					+ recorded + " on every node. To change the count: stop dispatching the task's keyed tasks until its "
-					+ "partition streams are empty, stop every node, delete " + key + ", and start them with the new "
-					+ "count.");
-		}
-
 	}
 
 }

@@ -3,6 +3,7 @@ package io.github.asynctask.transport.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
@@ -64,6 +65,12 @@ class RedisKeyedOrderTests {
 			}
 			assertThat(KeyedHandlers.overlaps(redis, nodes.prefix)).as("two tasks of one key at once").isZero();
 			assertThat(nodesSeen).contains("w1", "w2", "w3");
+			// the endpoint's view: the partitions of Step are owned by the two nodes still running, none twice
+			Map<String, List<String>> owners = origin.getBean(RedisClusterView.class).read().partitions();
+			assertThat(owners.keySet()).isSubsetOf("w1", "w3");
+			List<String> owned = owners.values().stream().flatMap(List::stream).filter((p) -> p.startsWith("Step:"))
+				.toList();
+			assertThat(owned).isNotEmpty().doesNotHaveDuplicates();
 		}
 	}
 
@@ -99,6 +106,7 @@ class RedisKeyedOrderTests {
 			nodes.start("w1", "async-task.redis.partitions=16");
 			assertThatThrownBy(() -> nodes.start("w2", "async-task.redis.partitions=8"))
 				.rootCause()
+				.isInstanceOf(PartitionCountMismatchException.class)
 				.hasMessageContaining("async-task.redis.partitions is 8 on this node")
 				.hasMessageContaining("has 16 partitions recorded in Redis (" + nodes.prefix + ":partitions:");
 		}

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -431,17 +430,6 @@ final class KeyedConsumer implements RedisLoop.Step {
 				this.completion.cancel(held.task, "was taken back: its key's partition moves to another node", true);
 			}
 		}
-	}
-
-	/** Who owns what, for the log and the endpoint. */
-	Map<String, Integer> ownedCounts() {
-		Map<String, Integer> counts = new TreeMap<>();
-		for (Partition partition : this.keyed.all()) {
-			if (partition.generation > 0) {
-				counts.merge(partition.taskName, 1, Integer::sum);
-			}
-		}
-		return counts;
 	}
 
 }

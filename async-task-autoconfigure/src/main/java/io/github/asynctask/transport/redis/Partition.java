@@ -113,8 +113,10 @@ final class Partition implements TaskStream.Fence {
 
 		final long deliveries;
 
+		/** Its task once handed to the workers; {@code null} before, or if it was dead-lettered instead. */
 		@Nullable Task task;
 
+		/** Handed to the workers (or dead-lettered), its acknowledgement not yet made. */
 		boolean started;
 
 		Held(PartitionScripts.Read read, long deliveries) {

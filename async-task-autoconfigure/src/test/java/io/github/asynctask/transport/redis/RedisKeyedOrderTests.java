@@ -112,4 +112,29 @@ class RedisKeyedOrderTests {
 		}
 	}
 
+	@Test
+	void aKeyedTaskNoNodeHasReadYetIsCancelledFromItsPartitionAndTheKeyGoesOn() {
+		try (RedisNodes nodes = new RedisNodes("keyed-cancel"); RedisTransportTests.Raw raw = new RedisTransportTests.Raw()) {
+			ConfigurableApplicationContext origin = nodes.start("web", "async-task.redis.consume=false", CLAIM_IDLE);
+			TaskTemplate tasks = RedisNodes.template(origin).withKey("k");
+			List<TaskResult<String>> results = new CopyOnWriteArrayList<>();
+			tasks.dispatch(new Step("k", 0, 0), (TaskResult<String> r) -> results.add(r));
+			long doomed = tasks.dispatch(new Step("k", 1, 0), (TaskResult<String> r) -> results.add(r));
+			tasks.dispatch(new Step("k", 2, 0), (TaskResult<String> r) -> results.add(r));
+			String partition = new RedisKeys(nodes.prefix).partition("Step", KeyedStreams.partitionOf("k", 16));
+			await().atMost(Duration.ofSeconds(10)).until(() -> raw.length(partition) == 3);
+
+			assertThat(tasks.cancel(doomed)).isTrue();
+			assertThat(raw.length(partition)).isEqualTo(2);
+			nodes.start("w1", CLAIM_IDLE);
+			await().atMost(Duration.ofSeconds(30)).until(() -> results.size() == 3);
+
+			assertThat(results).extracting((r) -> r.status().name()).containsExactlyInAnyOrder("CANCELLED", "SUCCEEDED",
+					"SUCCEEDED");
+			assertThat(KeyedHandlers.starts(origin.getBean(StringRedisTemplate.class), nodes.prefix, "k"))
+				.extracting((start) -> start.substring(0, start.indexOf('@')))
+				.containsExactly("0", "2");
+		}
+	}
+
 }

@@ -7,12 +7,14 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The key layout of the Redis transport, literally as the public contract names it:
- * {@code <prefix>:task:<task-name>}, {@code <prefix>:reply:<node-id>}, {@code <prefix>:dead:<task-name>} and
- * {@code <prefix>:node:<node-id>}; for keyed tasks the partition streams {@code <prefix>:task:<task-name>:{<p>}}, their
- * leases, the recorded partition counts and the partition members (see {@link #partition}); and one
- * consumer group, {@value #GROUP}, per task stream. Every command touches one key (a node reads its task streams one
- * by one), so on Redis Cluster the default layout spreads the task streams over slots, and needs no hash tag.
+ * The key layout of the Redis transport, as the public contract names it: {@code <prefix>:task:<task-name>},
+ * {@code <prefix>:reply:<node-id>}, {@code <prefix>:dead:<task-name>} and {@code <prefix>:node:<node-id>}; for keyed
+ * tasks the partition streams {@code <prefix>:task:<task-name>:{<p>}} (the contract's
+ * {@code <prefix>:task:<task-name>:<p>}, with the partition as a hash tag), their leases, the recorded partition
+ * counts and the partition members (see {@link #partition}); and one consumer group, {@value #GROUP}, per task
+ * stream. Every command touches one key (a node reads its task streams one by one), except the scripts of a
+ * partition, which touch its stream and its lease, in one slot; so on Redis Cluster the default layout spreads the
+ * task streams and the partitions over slots.
  */
 public final class RedisKeys {
 

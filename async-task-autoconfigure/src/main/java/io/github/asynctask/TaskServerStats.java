@@ -25,7 +25,11 @@ public interface TaskServerStats {
 	/** Tasks waiting in queues (delayed tasks once due and waiting for room included). */
 	long queuedNum();
 
-	/** Delayed tasks ({@code TaskTemplate.after}, {@code at}) not yet due; not counted in {@link #queuedNum()}. */
+	/**
+	 * Delayed tasks ({@code TaskTemplate.after}, {@code at}) not yet due; not counted in {@link #queuedNum()}. In
+	 * redis mode: those waiting in Redis for this application's task names, dispatched by any node (every node shows
+	 * the same figure), as read within about a second.
+	 */
 	long scheduledNum();
 
 	/** One entry per worker, ordered by id. */

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -14,10 +15,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * The meters of a cluster (redis mode): {@code async.task.stream.length}, {@code .pending} and {@code .lag} per task
- * name, {@code async.task.nodes}, all gauges over a reading its source takes in the background (a scrape never waits
+ * The meters of a cluster (redis mode): {@code async.task.stream.length}, {@code .pending}, {@code .lag},
+ * {@code .delayed} and {@code .overdue} per task name, {@code async.task.nodes}, all gauges over a reading its source takes in the background (a scrape never waits
  * on Redis), and {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node that
- * dead-lettered, a series per reason kind from its first dead letter on.
+ * dead-lettered, a series per reason kind from its first dead letter on, and {@code async.task.replies.expired} (tag
+ * {@code task}), the tasks dispatched by this node whose reply could no longer come.
  * <p>
  * Threading: gauges are read by the registries' threads; {@link #deadLettered} is called by the source's thread.
  */
@@ -35,8 +37,19 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 		/** Entries of a task name's stream not yet read. */
 		double streamLag(String task);
 
+		/** Delayed tasks of a task name waiting in Redis, not yet moved to its stream. */
+		double streamDelayed(String task);
+
+		/** How long the earliest delayed task of a task name has been due without being moved, in seconds. */
+		double streamOverdueSeconds(String task);
+
 		/** Live nodes. */
 		double nodes();
+
+		/** Tasks of a name dispatched by this node whose reply could no longer come, since it started. */
+		default double repliesExpired(String task) {
+			return 0;
+		}
 
 	}
 
@@ -85,6 +98,22 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 				.register(registry);
 			Gauge.builder("async.task.stream.lag", this.figures, (f) -> f.streamLag(task))
 				.description("Entries of the task name's stream not yet read by any node")
+				.baseUnit(BaseUnits.TASKS)
+				.tag("task", task)
+				.register(registry);
+			Gauge.builder("async.task.stream.delayed", this.figures, (f) -> f.streamDelayed(task))
+				.description("Delayed tasks of the task name waiting in Redis for their due time (or for a mover)")
+				.baseUnit(BaseUnits.TASKS)
+				.tag("task", task)
+				.register(registry);
+			Gauge.builder("async.task.stream.overdue", this.figures, (f) -> f.streamOverdueSeconds(task))
+				.description("How long the earliest due delayed task of the task name has waited to be moved to its "
+						+ "stream (0: none due); it grows when no consuming node moves them, or they cannot keep up")
+				.baseUnit("seconds")
+				.tag("task", task)
+				.register(registry);
+			FunctionCounter.builder("async.task.replies.expired", this.figures, (f) -> f.repliesExpired(task))
+				.description("Tasks dispatched by this node whose reply could no longer come, ended FAILED")
 				.baseUnit(BaseUnits.TASKS)
 				.tag("task", task)
 				.register(registry);

@@ -142,7 +142,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 	@Override
 	public long dispatch(TaskHandler handler, Object payload, TaskCallback<?> callback, Routing routing,
 			Admission admission, long delayNanos) {
-		if (delayNanos > 0) {
+		boolean kept = delayNanos > 0 && keptByTransport();
+		if (delayNanos > 0 && !kept) {
 			return dispatchLater(handler, payload, callback, routing, delayNanos);
 		}
 		if (this.state != RUNNING) {
@@ -152,6 +153,9 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		ExecutionChain chain = this.chains[handler.index()];
 		Task task = new Task(this.ids.next(), handler, payload, callback, routing, false,
 				chain.stampsDispatchTime() ? System.nanoTime() : 0);
+		if (kept) {
+			task.due(System.nanoTime() + delayNanos);
+		}
 		chain.onDispatch(task);
 		this.events.dispatching(task);
 		if (this.settings.inline()) {
@@ -213,6 +217,11 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		return task;
 	}
 
+	/** Whether the transport keeps delayed tasks itself (redis mode), rather than this process's timer. */
+	private boolean keptByTransport() {
+		return !this.settings.inline() && this.transport.keepsDelayed();
+	}
+
 	/** Delayed tasks wait on this process's timer, which needs this process's workers. */
 	private void checkDelayable(TaskHandler handler) {
 		if (this.settings.inline()) {
@@ -223,8 +232,8 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		}
 		if (!"local".equals(this.transport.name())) {
 			throw new IllegalArgumentException("Task '" + handler.name() + "' cannot be delayed (after/at) with "
-					+ "async-task.transport=" + this.transport.name() + ": delayed tasks are in-process only for "
-					+ "now, and an in-process timer would lose them when this node stops. Use "
+					+ "async-task.transport=" + this.transport.name() + ": this transport keeps no delayed tasks, "
+					+ "and an in-process timer would lose them when this node stops. Use "
 					+ "async-task.transport=local for delayed tasks, or keep the due time in your own store and "
 					+ "dispatch when it comes (e.g. from a @Scheduled method).");
 		}
@@ -238,9 +247,11 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 		if (n == 0) {
 			return ids;
 		}
-		if (delayNanos > 0) {
+		boolean kept = delayNanos > 0 && keptByTransport();
+		if (delayNanos > 0 && !kept) {
 			return dispatchAllLater(handlers, payloads, callbacks, routing, delayNanos);
 		}
+		long due = kept ? System.nanoTime() + delayNanos : 0;
 		if (this.state != RUNNING) {
 			this.events.rejected(handlers[0], notRunningMessage());
 			throw notRunning(handlers[0]);
@@ -251,6 +262,9 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			ExecutionChain chain = this.chains[handlers[i].index()];
 			Task task = new Task(this.ids.next(), handlers[i], payloads.get(i), callbacks.apply(i), routing, hold,
 					chain.stampsDispatchTime() ? System.nanoTime() : 0);
+			if (kept) {
+				task.due(due); // the transport keeps it until then: accepted whole or not at all, as any batch
+			}
 			chain.onDispatch(task);
 			tasks[i] = task;
 			ids[i] = task.taskId();
@@ -494,7 +508,7 @@ public final class DefaultTaskServer implements TaskServer, TaskDispatcher, Smar
 			succeeded += counters.completedCount(TaskStatus.SUCCEEDED);
 		}
 		return new Stats(dispatched, completed, completed - succeeded, this.pool.running(), this.pool.idleWorkers(),
-				this.pool.queued() + this.delayed.due(), this.delayed.scheduled(), workers);
+				this.pool.queued() + this.delayed.due(), this.delayed.scheduled() + this.transport.scheduled(), workers);
 	}
 
 	/** Tasks refused at dispatch since start, over every task name. */

@@ -47,6 +47,20 @@ public interface TaskTransport {
 	 */
 	void validate(Routing routing);
 
+	/**
+	 * Whether it keeps delayed tasks itself: {@link #send} then takes a task with a {@link Task#dueNanos() due time}
+	 * and keeps it until then (in a store that outlives this node). Otherwise the server's timer holds delayed tasks
+	 * and sends them when due.
+	 */
+	default boolean keepsDelayed() {
+		return false;
+	}
+
+	/** Delayed tasks not yet due that it keeps ({@link #keepsDelayed()}), as last seen; never waits. */
+	default long scheduled() {
+		return 0;
+	}
+
 	/** Starts taking tasks (again, after a stop). */
 	void start();
 

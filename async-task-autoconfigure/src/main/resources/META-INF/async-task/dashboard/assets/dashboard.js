@@ -332,7 +332,9 @@
 			cell(row, num(stream.length), 'num');
 			cell(row, num(stream.pending), 'num');
 			cell(row, num(stream.lag), 'num');
-			cell(row, num(stream.delayed), 'num');
+			// a due delayed task not moved yet: no consuming node moves it, or the movers cannot keep up
+			var late = stream.overdueMillis > 0 ? ' (' + (stream.overdueMillis / 1000).toFixed(1) + ' s late)' : '';
+			cell(row, num(stream.delayed) + late, 'num');
 			cell(row, num(stream.consumers), 'num');
 			var dead = cell(row, '', 'num');
 			var button = el('button', num(stream.deadLetters), 'link');

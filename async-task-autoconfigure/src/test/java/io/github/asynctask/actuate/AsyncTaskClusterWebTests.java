@@ -77,8 +77,10 @@ class AsyncTaskClusterWebTests {
 			assertThat(JsonPath.<List<String>>read(json, "$.redis.nodes[*].lastSeen")).allSatisfy(
 					(lastSeen) -> assertThat(java.time.Instant.parse(lastSeen)).isBefore(java.time.Instant.now().plusSeconds(5)));
 			Map<String, Object> job = JsonPath.read(json, "$.redis.streams.Job");
-			assertThat(job).containsOnlyKeys("length", "pending", "lag", "consumers", "delayed", "deadLetters");
-			assertThat(job).containsEntry("pending", 0).containsEntry("lag", 0).containsEntry("delayed", 0);
+			assertThat(job).containsOnlyKeys("length", "pending", "lag", "consumers", "delayed", "overdueMillis",
+					"deadLetters");
+			assertThat(job).containsEntry("pending", 0).containsEntry("lag", 0).containsEntry("delayed", 0)
+				.containsEntry("overdueMillis", 0);
 			assertThat((Integer) job.get("deadLetters")).isGreaterThanOrEqualTo(1);
 			assertThat((Integer) job.get("consumers")).isGreaterThanOrEqualTo(1);
 		});
@@ -156,6 +158,8 @@ class AsyncTaskClusterWebTests {
 			assertThat(web.get("async.task.stream.length").tag("task", "Job").gauge().value()).isNotNaN();
 			assertThat(web.get("async.task.stream.pending").tag("task", "Job").gauge().value()).isNotNaN();
 			assertThat(web.get("async.task.stream.lag").tag("task", "Job").gauge().value()).isNotNaN();
+			assertThat(web.get("async.task.stream.delayed").tag("task", "Job").gauge().value()).isZero();
+			assertThat(web.get("async.task.stream.overdue").tag("task", "Job").gauge().value()).isZero();
 		});
 	}
 

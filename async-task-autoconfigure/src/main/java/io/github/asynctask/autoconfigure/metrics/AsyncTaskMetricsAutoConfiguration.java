@@ -11,6 +11,7 @@ import io.github.asynctask.metrics.ClusterMetrics;
 import io.github.asynctask.metrics.TaskMetrics;
 import io.github.asynctask.transport.redis.RedisClusterMonitor;
 import io.github.asynctask.transport.redis.RedisClusterView;
+import io.github.asynctask.transport.redis.RedisTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -54,9 +55,9 @@ public final class AsyncTaskMetricsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ClusterMetrics asyncTaskClusterMetrics(TaskHandlerRegistry handlers,
-				ObjectProvider<RedisClusterMonitor> monitor) {
+				ObjectProvider<RedisClusterMonitor> monitor, ObjectProvider<RedisTransport> transport) {
 			return new ClusterMetrics(() -> handlers.isFrozen() ? handlers.taskNames() : List.of(),
-					new MonitorFigures(monitor::getObject));
+					new MonitorFigures(monitor::getObject, transport::getIfAvailable));
 		}
 
 		@Bean
@@ -68,7 +69,14 @@ public final class AsyncTaskMetricsAutoConfiguration {
 	}
 
 	/** The gauges' figures: the monitor's last reading. */
-	private record MonitorFigures(Supplier<RedisClusterMonitor> monitor) implements ClusterMetrics.Figures {
+	private record MonitorFigures(Supplier<RedisClusterMonitor> monitor,
+			Supplier<@Nullable RedisTransport> transport) implements ClusterMetrics.Figures {
+
+		@Override
+		public double repliesExpired(String task) {
+			RedisTransport transport = this.transport.get();
+			return (transport != null) ? transport.repliesExpired(task) : 0;
+		}
 
 		@Override
 		public double streamLength(String task) {
@@ -86,6 +94,18 @@ public final class AsyncTaskMetricsAutoConfiguration {
 		public double streamLag(String task) {
 			RedisClusterView.Stream stream = stream(task);
 			return (stream != null) ? stream.lag() : Double.NaN;
+		}
+
+		@Override
+		public double streamDelayed(String task) {
+			RedisClusterView.Stream stream = stream(task);
+			return (stream != null) ? stream.delayed() : Double.NaN;
+		}
+
+		@Override
+		public double streamOverdueSeconds(String task) {
+			RedisClusterView.Stream stream = stream(task);
+			return (stream != null) ? stream.overdueMillis() / 1000.0 : Double.NaN;
 		}
 
 		@Override

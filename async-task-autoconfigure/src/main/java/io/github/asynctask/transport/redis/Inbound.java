@@ -124,7 +124,14 @@ final class Inbound {
 		long before = Entries.number(fields, Entries.DELIVERED_BEFORE, 0);
 		ReplyWriter.Reply reply = this.replies.reply(stream, id, fields, payloadJson, origin, originId,
 				deliveries + before);
-		Task task = new Task(originId, stream.handler, payload, reply, Routing.any(), false, dispatchNanos(id));
+		// a delayed entry tells its dispatch and due times (Redis's clock); its queue wait counts from the due time
+		byte[] dispatched = fields.get(DelayedEntries.DISPATCHED);
+		Task task = new Task(originId, stream.handler, payload, reply, Routing.any(), false,
+				dispatchNanos((dispatched != null) ? RedisKeys.text(dispatched) : id));
+		byte[] due = fields.get(DelayedEntries.DUE);
+		if (due != null) {
+			task.due(dispatchNanos(RedisKeys.text(due)));
+		}
 		task.originNode(origin);
 		task.recordRemoteRun(-1, (int) Math.max(0, deliveries + before - 1), 0);
 		return task;

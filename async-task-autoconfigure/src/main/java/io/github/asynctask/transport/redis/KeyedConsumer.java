@@ -331,12 +331,12 @@ final class KeyedConsumer implements RedisLoop.Step {
 			busy = true;
 			Partition.Held held = partition.head(id);
 			Task task = (held != null) ? held.task : null;
-			// only the head's own task taken back before it started (not a late word about an earlier run of it)
-			if (held != null && (task == null || (task.isDecided() && task.status() == TaskStatus.CANCELLED
-					&& task.startNanos() == 0))) {
+			// the head's own task, left pending (not a late word about an earlier run of the entry)
+			if (held != null && (task == null || task.isDecided())) {
 				held.started = false;
 				held.task = null;
-				if (!this.stopping && (partition.phase == Partition.Phase.PENDING
+				boolean unstarted = task == null || (task.status() == TaskStatus.CANCELLED && task.startNanos() == 0);
+				if (unstarted && !this.stopping && (partition.phase == Partition.Phase.PENDING
 						|| partition.phase == Partition.Phase.READING)) {
 					start(partition, held); // taken back while the partition is still this node's: run it here
 				}

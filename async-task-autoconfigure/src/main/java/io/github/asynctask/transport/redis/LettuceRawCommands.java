@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -39,6 +40,11 @@ final class LettuceRawCommands {
 		return connection.execute(command, args);
 	}
 
+	/** Whether {@code subscribe} on this connection returns at once (Lettuce), rather than block its thread. */
+	static boolean subscribesWithoutBlocking(RedisConnection connection) {
+		return connection instanceof LettuceConnection;
+	}
+
 	/** A pipeline on the connection's own (dedicated) Lettuce connection, or {@code null} if it is no Lettuce one. */
 	static @Nullable RedisPipeline pipeline(RedisConnection connection) {
 		return (connection instanceof LettuceConnection lettuce) ? new Pipeline(lettuce) : null;
@@ -66,6 +72,11 @@ final class LettuceRawCommands {
 				args.maxlen(maxlen).approximateTrimming();
 			}
 			this.futures.add(this.commands.xadd(key, args, fields));
+		}
+
+		@Override
+		public void eval(byte[] script, byte[][] keys, byte[]... args) {
+			this.futures.add(this.commands.eval(script, ScriptOutputType.MULTI, keys, args));
 		}
 
 		@Override

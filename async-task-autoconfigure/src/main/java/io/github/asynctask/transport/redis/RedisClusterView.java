@@ -28,7 +28,8 @@ import org.springframework.data.redis.core.ScanOptions;
  * <ul>
  * <li>streams: per task name of this application, the stream's length, the group's pending entries and lag, its
  * consumers ({@code XLEN}, {@code XPENDING}, {@code XINFO GROUPS}, {@code XINFO CONSUMERS}), the delayed
- * tasks ({@code ZCARD <prefix>:delayed:<name>}, 0 where there is none) and the dead letters
+ * tasks ({@code ZCARD} of {@code <prefix>:delayed:{<stream key>}}, 0 where there is none) with how late the earliest
+ * due one is on Redis's clock (a script that moves nothing, {@link DelayedEntries#MOVE}) and the dead letters
  * ({@code XLEN <prefix>:dead:<name>});</li>
  * <li>nodes: each heartbeat key {@code <prefix>:node:<id>} (found with one {@code SCAN} on that pattern; a hash's
  * {@code lastSeen}, {@code workers}, {@code running} and {@code consuming} fields are shown when it has them, else
@@ -99,8 +100,9 @@ public final class RedisClusterView {
 						idle.merge(consumer.name(), idleMillis, Math::min);
 					}
 				}
+				long[] delayed = delayed(connection, name);
 				streams.put(name, new Stream(stats.length(), stats.pending(), stats.lag(), stats.consumers().size(),
-						delayed(connection, name), length(connection, this.keys.dead(name))));
+						delayed[1], delayed[3], length(connection, this.keys.dead(name))));
 			}
 			return new Cluster(this.keys.prefix(), this.node, nodes(connection, consuming, idle), streams,
 					unknownStreams(connection, names), partitions(connection, names));
@@ -200,16 +202,14 @@ public final class RedisClusterView {
 		return fields;
 	}
 
-	private long delayed(RedisConnection connection, String name) {
-		long delayed = 0;
-		for (String key : List.of(this.keys.prefix() + ":delayed:" + name, this.keys.prefix() + ":delayed:{" + name + "}")) {
-			byte[] bytes = RedisKeys.bytes(key);
-			if (connection.keyCommands().type(bytes) == DataType.ZSET) {
-				Long count = connection.zSetCommands().zCard(bytes);
-				delayed += (count != null) ? count : 0;
-			}
+	/** The figures of a task name's delayed set: the move script moving nothing, on Redis's clock. */
+	private long[] delayed(RedisConnection connection, String name) {
+		String stream = this.keys.task(name);
+		byte[] key = RedisKeys.bytes(DelayedEntries.key(this.keys.prefix(), stream));
+		if (connection.keyCommands().type(key) != DataType.ZSET) {
+			return new long[] { 0, 0, -1, 0 };
 		}
-		return delayed;
+		return DelayedEntries.move(connection, key, RedisKeys.bytes(stream), 0);
 	}
 
 	private static long length(RedisConnection connection, String key) {
@@ -293,10 +293,13 @@ public final class RedisClusterView {
 	 * @param pending entries read and not yet acknowledged
 	 * @param lag entries not yet read
 	 * @param consumers the group's consumers
-	 * @param delayed delayed tasks not yet due
+	 * @param delayed delayed tasks waiting in Redis (not yet moved to the stream)
+	 * @param overdueMillis how long the earliest delayed task has been due without being moved, on Redis's clock; 0
+	 * if none is due (it grows when no node moves them: no consuming node, or movers that cannot keep up)
 	 * @param deadLetters entries in its dead-letter stream
 	 */
-	public record Stream(long length, long pending, long lag, int consumers, long delayed, long deadLetters) {
+	public record Stream(long length, long pending, long lag, int consumers, long delayed, long overdueMillis,
+			long deadLetters) {
 	}
 
 }

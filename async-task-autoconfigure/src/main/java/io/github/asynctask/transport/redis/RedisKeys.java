@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * {@code <prefix>:task:<task-name>:<p>}, with the partition as a hash tag), their leases, the recorded partition
  * counts and the partition members (see {@link #partition}); and one consumer group, {@value #GROUP}, per task
  * stream. Every command touches one key (a node reads its task streams one by one), except the scripts of a
- * partition, which touch its stream and its lease, in one slot; so on Redis Cluster the default layout spreads the
- * task streams and the partitions over slots.
+ * partition, which touch its stream and its lease, and the move of due delayed tasks, whose sorted set shares its
+ * stream's slot ({@link DelayedEntries#key}); so on Redis Cluster the default layout spreads the task streams and the
+ * partitions over slots.
  */
 public final class RedisKeys {
 
@@ -84,6 +85,11 @@ public final class RedisKeys {
 	/** The pattern of every task stream under the prefix, for {@code SCAN MATCH}. */
 	public String taskPattern() {
 		return this.taskPrefix.replace("*", "\\*").replace("?", "\\?").replace("[", "\\[") + "*";
+	}
+
+	/** The pattern of every reply stream under the prefix, for {@code SCAN MATCH}. */
+	public String replyPattern() {
+		return reply("").replace("*", "\\*").replace("?", "\\?").replace("[", "\\[") + "*";
 	}
 
 	/** The task name of a task stream key, or {@code null} if the key is no task stream of this prefix. */

@@ -7,10 +7,11 @@ import java.util.Map;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisPipelineException;
+import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * The commands of one round trip of the {@link PipelinedWriter}, each with a result of its own: the entry id of an
- * {@code XADD}, the count of an {@code XACK} or {@code XDEL}, or the exception of a command Redis refused. A refused
+ * {@code XADD}, the count of an {@code XACK} or {@code XDEL}, the array of an {@code EVAL}, or the exception of a command Redis refused. A refused
  * command never hides the results of the others (Spring Data Redis's pipeline, on Lettuce 6.8, throws them all
  * away when one command fails; with Lettuce this goes through its own futures instead).
  * <p>
@@ -20,6 +21,9 @@ interface RedisPipeline {
 
 	/** {@code XADD}, trimmed to about {@code maxlen} entries if {@code maxlen > 0}. */
 	void add(byte[] key, Map<byte[], byte[]> fields, long maxlen);
+
+	/** {@code EVAL} of a script whose reply is an array (its elements as the driver reads them). */
+	void eval(byte[] script, byte[][] keys, byte[]... args);
 
 	/** {@code XACK} of the transport's group. */
 	void ack(byte[] key, String... ids);
@@ -60,6 +64,15 @@ interface RedisPipeline {
 		@Override
 		public void add(byte[] key, Map<byte[], byte[]> fields, long maxlen) {
 			RedisStreamOps.add(this.connection, key, fields, maxlen);
+			this.commands++;
+		}
+
+		@Override
+		public void eval(byte[] script, byte[][] keys, byte[]... args) {
+			byte[][] keysAndArgs = new byte[keys.length + args.length][];
+			System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
+			System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
+			this.connection.scriptingCommands().eval(script, ReturnType.MULTI, keys.length, keysAndArgs);
 			this.commands++;
 		}
 

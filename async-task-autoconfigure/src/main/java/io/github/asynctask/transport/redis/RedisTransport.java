@@ -33,6 +33,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * backpressure from the stream lengths {@link StreamBacklogs} keeps.</li>
  * <li>{@link ReplyReader}: the origin's reply stream, deciding the outcome of each task in
  * {@link AwaitingReplies}.</li>
+ * <li>{@link DelayedMover}: delayed tasks wait in Redis ({@link DelayedEntries}), and consuming nodes move them to
+ * their streams when due.</li>
  * <li>On consuming nodes: the {@link StreamReader} reads entries into the room {@link HeldEntries} leave, the
  * {@link Inbound} turns each into a task for this node's workers, whose callback, the {@link ReplyWriter}, writes
  * its reply and then acknowledges the entry; {@link Leases} keep held entries leased and take over those of dead
@@ -93,9 +95,10 @@ public final class RedisTransport implements TaskTransport {
 
 	/** What one run (start to stop) of the transport is made of. */
 	private record Parts(TaskStreams streams, NodeHeartbeat heartbeat, PipelinedWriter writer, TaskWriter tasks,
-			StreamBacklogs backlogs,
-			ReplyReader replies,
-			@Nullable HeldEntries held, @Nullable Inbound inbound, List<StreamReader> readers,
+			StreamBacklogs backlogs, DelayedMover mover,
+			ReplyReader replies, NodeCleanup cleanup,
+			@Nullable HeldEntries held, @Nullable ReplyWriter answers, @Nullable Inbound inbound,
+			List<StreamReader> readers,
 			@Nullable Leases leases, @Nullable KeyedConsumer keyed, @Nullable PartitionLeases partitionLeases) {
 	}
 
@@ -104,12 +107,31 @@ public final class RedisTransport implements TaskTransport {
 	@Override
 	public boolean send(Task task, Admission admission) {
 		validate(task.routing());
+		if (task.dueNanos() != 0 && task.routing().key() != null) {
+			// a due keyed task would have to enter its key's partition stream, in order: not done yet
+			throw new IllegalArgumentException("withKey(" + task.routing().key() + ") cannot be combined with "
+					+ "after/at in redis mode (async-task.transport=redis) yet: task '" + task.taskName() + "'. "
+					+ "Dispatch it delayed without withKey, or with withKey when it is due.");
+		}
 		Parts parts = this.parts;
 		if (parts == null || !this.running) {
 			throw new TaskRejectedException("Task '" + task.taskName() + "' rejected: the task server is stopped "
 					+ "and accepts no new tasks.");
 		}
 		return parts.tasks.send(task, admission);
+	}
+
+	/** Delayed tasks live in Redis, in a sorted set per task stream, moved to it when due ({@link DelayedMover}). */
+	@Override
+	public boolean keepsDelayed() {
+		return true;
+	}
+
+	/** Delayed tasks waiting in Redis for this application's task names (every node's), as read within a second. */
+	@Override
+	public long scheduled() {
+		Parts parts = this.parts;
+		return (parts != null) ? parts.mover.scheduled() : 0;
 	}
 
 	@Override
@@ -162,23 +184,28 @@ public final class RedisTransport implements TaskTransport {
 		}
 		this.local.start();
 		PipelinedWriter writer = new PipelinedWriter(this.factory, node);
+		boolean consuming = this.settings.consume() && !streams.isEmpty();
+		// a node that does not consume moves no delayed task: it only reads how many wait
+		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), streams.all(),
+				consuming ? this.settings.batchSize() : 0);
 		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, keyedStreams,
-				this.runner.completion(), incarnation);
+				this.runner.completion(), incarnation, mover::wake);
 		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
 				this.settings.batchSize());
 		HeldEntries held = null;
+		ReplyWriter replyWriter = null;
 		Inbound inbound = null;
 		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
 		KeyedConsumer keyed = null;
 		PartitionLeases partitionLeases = null;
-		if (this.settings.consume() && !streams.isEmpty()) {
+		if (consuming) {
 			// what the workers can start now, plus a prefetch of one per worker so that a freed worker finds its next
 			// task queued while the reader fetches more
 			held = new HeldEntries(this.local.startable(), this.local.taskWorkerNum());
-			ReplyWriter replyWriter = new ReplyWriter(writer, held, this.keys, node);
+			replyWriter = new ReplyWriter(writer, held, this.keys, node, new HandBack(this.factory, node));
 			inbound = new Inbound(held, replyWriter,
 					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),
 					this.settings.maxDeliveries());
@@ -193,14 +220,21 @@ public final class RedisTransport implements TaskTransport {
 			partitionLeases = new PartitionLeases(this.factory, node, this.keys, keyedStreams, keyed::wake,
 					this.settings.claimIdle());
 		}
-		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, replies, held, inbound, readers, leases,
-				keyed, partitionLeases);
+		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, this.runner.completion(),
+				(task) -> this.local.offer(task, Admission.TRY), this.keys.reply(node), replies::readUpTo,
+				this.settings.claimIdle().toNanos());
+		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle(),
+				expiry);
+		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, mover, replies, cleanup, held, replyWriter,
+				inbound, readers, leases, keyed, partitionLeases);
 		this.running = true;
 		heartbeat.start();
 		writer.start();
 		backlogs.start();
 		replies.start();
+		cleanup.start();
 		readers.forEach(StreamReader::start);
+		mover.start();
 		if (leases != null) {
 			leases.start();
 		}
@@ -258,6 +292,20 @@ public final class RedisTransport implements TaskTransport {
 		return (parts != null && parts.held != null) ? parts.held.unfinished() : 0;
 	}
 
+	/** Wake-ups this node's mover of delayed tasks heard on the channel since start (0 on a node that consumes none). */
+	long delayedWakeups() {
+		Parts parts = this.parts;
+		return (parts != null) ? parts.mover.heard() : 0;
+	}
+
+	/**
+	 * Tasks of this name dispatched here whose reply could no longer come (ended {@code FAILED}), since the node
+	 * started: {@code async.task.replies.expired}.
+	 */
+	public long repliesExpired(String taskName) {
+		return this.awaiting.expired(taskName);
+	}
+
 	/** Tasks dispatched here that wait for their outcome. */
 	public int awaitingReplies() {
 		return this.awaiting.size();
@@ -270,6 +318,7 @@ public final class RedisTransport implements TaskTransport {
 			stopReading(parts);
 		}
 		this.running = false;
+		letGoOfDelayed();
 		boolean drained = this.local.drain(deadlineNanos);
 		while (drained && !this.awaiting.isEmpty() && System.nanoTime() - deadlineNanos < 0) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -281,10 +330,30 @@ public final class RedisTransport implements TaskTransport {
 		return drained;
 	}
 
+	/**
+	 * Delayed tasks dispatched here and not yet due are no longer awaited: they belong to the cluster (they stay in
+	 * Redis and run when due on a consuming node), and a stopping node does not wait for them. Their outcome does not
+	 * reach this node (a reply to this run of it is ignored by the next one); they are not cancelled.
+	 */
+	private void letGoOfDelayed() {
+		long now = System.nanoTime();
+		int let = 0;
+		for (Task task : this.awaiting.all()) {
+			if (task.dueNanos() != 0 && task.dueNanos() - now > 0 && this.awaiting.take(task)) {
+				let++;
+			}
+		}
+		if (let > 0) {
+			logger.info("Redis transport stopping: " + let + " delayed task(s) dispatched here and not yet due stay in "
+					+ "Redis and run when due on a consuming node; their outcome will not reach this node");
+		}
+	}
+
 	@Override
 	public int cancelQueued(String reason) {
-		int cancelled = this.local.cancelQueued(reason);
 		Parts parts = this.parts;
+		interrupting(parts);
+		int cancelled = this.local.cancelQueued(reason);
 		if (parts != null && parts.inbound != null) {
 			// read but never queued (the workers had no room): handed back like the queued ones
 			for (Task task : parts.inbound.waitingForRoom()) {
@@ -302,8 +371,20 @@ public final class RedisTransport implements TaskTransport {
 		return cancelled;
 	}
 
+	/**
+	 * The stop reached {@code shutdown-timeout}: what this node holds and has not finished (queued, waiting to
+	 * retry, read but not queued, and running tasks, which the pool interrupts now) is handed back for another node
+	 * to run, not answered.
+	 */
+	private static void interrupting(@Nullable Parts parts) {
+		if (parts != null && parts.answers != null) {
+			parts.answers.interrupting();
+		}
+	}
+
 	@Override
 	public void terminate(Duration grace) {
+		interrupting(this.parts);
 		this.local.terminate(grace);
 		stopThreads(System.nanoTime() + grace.toNanos());
 	}
@@ -328,10 +409,25 @@ public final class RedisTransport implements TaskTransport {
 		}
 		parts.replies.stop();
 		parts.backlogs.stop();
+		parts.cleanup.stop();
+		if (parts.answers != null && parts.answers.handedBack() > 0) {
+			logger.info("Node " + this.settings.nodeId() + " handed " + parts.answers.handedBack() + " entries it had "
+					+ "not finished back to Redis, for another node to run (the tasks counted CANCELLED here)");
+		}
+		// what this node leaves behind, removed while its heartbeat still says it is alive
+		try (RedisConnection connection = this.factory.getConnection()) {
+			parts.cleanup.cleanStop(connection);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node " + this.settings.nodeId() + " could not remove its consumers and reply stream at its "
+					+ "stop (" + RedisLoop.describe(ex) + "); the other nodes remove them after "
+					+ "async-task.redis.claim-idle");
+		}
 		parts.heartbeat.stop();
 	}
 
 	private static void stopReading(Parts parts) {
+		parts.mover.stop();
 		parts.readers.forEach(StreamReader::stop);
 		parts.readers.forEach(StreamReader::await);
 		if (parts.leases != null) {

@@ -49,12 +49,16 @@ final class ReplyReader implements RedisLoop.Step {
 
 	private String last;
 
+	/** The id of the last reply handled (for {@link ReplyExpiry}: every reply up to it has been seen). */
+	private volatile String readUpTo;
+
 	ReplyReader(RedisConnectionFactory factory, String node, RedisKeys keys, String incarnation, String startId,
 			AwaitingReplies awaiting, TaskStreams streams, Completion completion, Workers workers, int batchSize) {
 		this.replyKeyText = keys.reply(node);
 		this.replyKey = RedisKeys.bytes(this.replyKeyText);
 		this.incarnation = incarnation;
 		this.last = startId;
+		this.readUpTo = startId;
 		this.awaiting = awaiting;
 		this.streams = streams;
 		this.completion = completion;
@@ -66,6 +70,11 @@ final class ReplyReader implements RedisLoop.Step {
 
 	void start() {
 		this.loop.start();
+	}
+
+	/** The id of the last reply handled: every reply up to it has been seen. */
+	String readUpTo() {
+		return this.readUpTo;
 	}
 
 	void stop() {
@@ -90,6 +99,7 @@ final class ReplyReader implements RedisLoop.Step {
 				logger.error("A reply on " + this.replyKeyText + " could not be handled: " + ex, ex);
 			}
 		}
+		this.readUpTo = this.last;
 	}
 
 	private void reply(Map<String, byte[]> fields) {

@@ -1,7 +1,6 @@
 package io.github.asynctask.transport.redis;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,14 +42,33 @@ final class ReplyWriter {
 
 	private final String node;
 
+	private final HandBack handBack;
+
+	/** Set once the node's stop reached its {@code shutdown-timeout}: a task that fails now was interrupted. */
+	private volatile boolean interrupting;
+
 	/** Reply stream keys by origin node. */
 	private final ConcurrentHashMap<String, byte[]> replyKeys = new ConcurrentHashMap<>();
 
-	ReplyWriter(PipelinedWriter writer, HeldEntries held, RedisKeys keys, String node) {
+	ReplyWriter(PipelinedWriter writer, HeldEntries held, RedisKeys keys, String node, HandBack handBack) {
 		this.writer = writer;
+		this.handBack = handBack;
 		this.held = held;
 		this.keys = keys;
 		this.node = node;
+	}
+
+	/**
+	 * The node's stop reached its {@code shutdown-timeout}: from now on a task that ends other than
+	 * {@code SUCCEEDED} was interrupted (or cancelled) by the stop, and is handed back rather than answered.
+	 */
+	void interrupting() {
+		this.interrupting = true;
+	}
+
+	/** Entries handed back so far (at a stop). */
+	int handedBack() {
+		return this.handBack.handedBack();
 	}
 
 	/** The callback of a task made from an entry: it writes the outcome back when the task ends here. */
@@ -94,6 +112,9 @@ final class ReplyWriter {
 
 		abstract String what();
 
+		/** The id of the task's first entry if this one is a hand-back's copy, else {@code null}. */
+		abstract @Nullable String first();
+
 		/** Its commands succeeded (those that failed are issued again on a retry). */
 		abstract boolean written(List<Object> results);
 
@@ -103,6 +124,12 @@ final class ReplyWriter {
 				if (this.retryMillis > 0) {
 					logger.info("The " + what() + " of entry " + this.id + " of " + this.stream
 							+ " is written after all; the entry is acknowledged");
+				}
+				String first = first();
+				if (first != null && !first.equals(this.id)) {
+					// the first entry, kept (acknowledged) since its hand-back, goes with the last
+					ReplyWriter.this.writer.acknowledge(this.stream, first, () -> {
+					});
 				}
 				ReplyWriter.this.writer.acknowledge(this.stream, this.id,
 						() -> ReplyWriter.this.held.released(this.stream, this.id));
@@ -132,8 +159,9 @@ final class ReplyWriter {
 	}
 
 	/**
-	 * The callback of a task read from Redis: writes its outcome to the origin's reply stream; a task that never
-	 * started here (the node stopped) is handed back instead.
+	 * The callback of a task read from Redis: writes its outcome to the origin's reply stream; a task the node's stop
+	 * took back (cancelled while queued or waiting to retry, or interrupted at {@code shutdown-timeout}) is handed
+	 * back instead, for another node to run.
 	 */
 	final class Reply extends EndingWrite implements TaskCallback<Object> {
 
@@ -149,8 +177,6 @@ final class ReplyWriter {
 
 		private volatile @Nullable Map<byte[], byte[]> reply;
 
-		private volatile boolean handBack;
-
 		Reply(TaskStream stream, String id, Map<String, byte[]> fields, byte[] payloadJson, String origin,
 				long originId, long deliveries) {
 			super(stream, id);
@@ -165,42 +191,41 @@ final class ReplyWriter {
 		public void onFinish(TaskResult<Object> result) {
 			Task task = (Task) result;
 			ReplyWriter.this.held.finished(this.stream, this.id);
-			if (result.status() == TaskStatus.CANCELLED && task.startNanos() == 0) {
+			// on a node that runs entries, only its stop cancels a task
+			if (result.status() == TaskStatus.CANCELLED
+					|| (ReplyWriter.this.interrupting && result.status() != TaskStatus.SUCCEEDED)) {
 				if (this.stream.fence != null) {
-					// never behind later tasks of its key: it stays pending, and the partition's next owner runs it
+					// a keyed entry is never written again at its stream's end, behind later tasks of its key: it
+					// stays pending, in order, for the partition's next owner
 					ReplyWriter.this.held.released(this.stream, this.id);
 					this.stream.fence.leftPending(this.id);
 					return;
 				}
-				this.handBack = true;
+				// the attempts made so far (counted from the deliveries before), or, for a task that never started
+				// here, the one it would have been
+				long attempts = Math.max(this.deliveries, task.attempts());
+				ReplyWriter.this.handBack.handBack(this.stream, this.id, this.fields, attempts);
+				ReplyWriter.this.held.released(this.stream, this.id);
+				return;
 			}
-			else {
-				this.reply = this.stream.codec.reply(task, Entries.text(this.fields, Entries.INCARNATION),
-						this.originId, this.payloadJson, ReplyWriter.this.node);
-			}
+			this.reply = this.stream.codec.reply(task, Entries.text(this.fields, Entries.INCARNATION),
+					this.originId, this.payloadJson, ReplyWriter.this.node);
 			ReplyWriter.this.writer.submit(this);
 		}
 
 		@Override
 		String what() {
-			return this.handBack ? "hand-back" : "reply to node " + this.origin;
+			return "reply to node " + this.origin;
+		}
+
+		@Override
+		@Nullable String first() {
+			return Entries.text(this.fields, Entries.FIRST);
 		}
 
 		@Override
 		public int issue(RedisPipeline pipeline) {
-			if (this.handBack) {
-				Map<byte[], byte[]> copy = new LinkedHashMap<>();
-				this.fields.forEach((name, value) -> {
-					if (!name.equals(Entries.DELIVERED_BEFORE)) {
-						copy.put(RedisKeys.bytes(name), value);
-					}
-				});
-				copy.put(RedisKeys.bytes(Entries.DELIVERED_BEFORE), RedisKeys.bytes(Long.toString(this.deliveries)));
-				pipeline.add(this.stream.keyBytes, copy, 0);
-			}
-			else {
-				pipeline.add(replyKey(this.origin), this.reply, RedisStreamOps.REPLY_MAXLEN);
-			}
+			pipeline.add(replyKey(this.origin), this.reply, RedisStreamOps.REPLY_MAXLEN);
 			return 1;
 		}
 
@@ -237,6 +262,11 @@ final class ReplyWriter {
 		@Override
 		String what() {
 			return "dead letter";
+		}
+
+		@Override
+		@Nullable String first() {
+			return (this.fields != null) ? Entries.text(this.fields, Entries.FIRST) : null;
 		}
 
 		@Override

@@ -26,6 +26,9 @@ final class TaskStream {
 
 	final byte[] deadKey;
 
+	/** The sorted set of its delayed entries, on the stream's Cluster slot ({@link DelayedEntries}). */
+	final byte[] delayedKey;
+
 	/** The partition of a keyed task's partition stream, or {@code -1} for the task name's one stream. */
 	final int partition;
 
@@ -61,6 +64,7 @@ final class TaskStream {
 		this.key = keys.task(this.taskName);
 		this.keyBytes = RedisKeys.bytes(this.key);
 		this.deadKey = RedisKeys.bytes(keys.dead(this.taskName));
+		this.delayedKey = RedisKeys.bytes(DelayedEntries.key(keys.prefix(), this.key));
 		this.partition = -1;
 		this.fence = null;
 	}
@@ -75,6 +79,7 @@ final class TaskStream {
 		this.deadKey = base.deadKey;
 		this.partition = partition;
 		this.fence = fence;
+		this.delayedKey = RedisKeys.bytes(DelayedEntries.key(keys.prefix(), this.key));
 	}
 
 	Set<String> held() {

@@ -2,10 +2,12 @@ package io.github.asynctask.transport.redis;
 
 import java.lang.invoke.VarHandle;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.github.asynctask.TaskRejectedException;
@@ -25,7 +27,9 @@ import org.springframework.data.redis.connection.stream.RecordId;
 /**
  * The outbound side of a node: a dispatched task's payload is encoded on the dispatching thread and its entry
  * written to {@code <prefix>:task:<name>} by the {@link PipelinedWriter}; the task then awaits its reply
- * ({@link AwaitingReplies}). A cancel deletes the entry if no worker read it yet, and touches no other task.
+ * ({@link AwaitingReplies}). A delayed task's entry goes to its stream's delayed set instead ({@link DelayedEntries}),
+ * due at Redis's clock plus what is left of its delay. A cancel deletes the entry if no worker read it yet (a
+ * delayed one: if it was not moved to its stream yet), and touches no other task.
  * <p>
  * Threading: {@link #send}, {@link #cancel} and {@link #withdraw} from any thread; {@code send} blocks only to wait
  * for room under {@code when-full: block}.
@@ -52,9 +56,15 @@ final class TaskWriter {
 
 	private final String incarnation;
 
+	/** The channel where a dispatch that makes a delayed set's earliest due time earlier says so. */
+	private final byte[] channel;
+
+	/** Told of a delayed entry written here that is now the earliest of its set (this node's mover). */
+	private final Consumer<TaskStream> earlier;
+
 	TaskWriter(RedisTransportSettings settings, RedisConnectionFactory factory, PipelinedWriter writer,
 			AwaitingReplies awaiting, TaskStreams streams, KeyedStreams keyed, Completion completion,
-			String incarnation) {
+			String incarnation, Consumer<TaskStream> earlier) {
 		this.settings = settings;
 		this.factory = factory;
 		this.writer = writer;
@@ -64,6 +74,8 @@ final class TaskWriter {
 		this.completion = completion;
 		this.node = settings.nodeId();
 		this.incarnation = incarnation;
+		this.channel = RedisKeys.bytes(DelayedEntries.channel(settings.keyPrefix()));
+		this.earlier = earlier;
 	}
 
 	/** Takes a dispatched task; see {@link io.github.asynctask.transport.TaskTransport#send}. */
@@ -82,7 +94,8 @@ final class TaskWriter {
 			return false;
 		}
 		long maxBacklog = this.settings.maxBacklog();
-		if (stream.length() >= maxBacklog
+		// a delayed task is not held back by its stream's backlog: it enters the stream when due, whatever it holds
+		if (task.dueNanos() == 0 && stream.length() >= maxBacklog
 				&& !awaitRoom(task, admission, () -> stream.length() >= maxBacklog, () -> "its stream " + stream
 						+ " holds " + stream.length() + " entries not yet done, the most async-task.redis.max-backlog ("
 						+ maxBacklog + ") allows",
@@ -144,11 +157,15 @@ final class TaskWriter {
 
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
+		/** When a delayed task was dispatched (ms), written in its entry: it enters its stream much later. */
+		private final long dispatchedMillis;
+
 		AddTask(Task task, TaskStream stream, byte[] payload, @Nullable String key) {
 			this.task = task;
 			this.stream = stream;
 			this.payload = payload;
 			this.key = key;
+			this.dispatchedMillis = (task.dueNanos() != 0) ? System.currentTimeMillis() : 0;
 		}
 
 		void released() {
@@ -166,10 +183,21 @@ final class TaskWriter {
 			if (this.task.isDecided()) {
 				return 0; // cancelled before it was written
 			}
-			pipeline.add(this.stream.keyBytes,
-					Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION, TaskWriter.this.incarnation,
-							Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload, Entries.KEY, this.key),
-					0);
+			// origin, incarnation and id first: a delayed entry's member is found again by them (DelayedEntries)
+			Map<byte[], byte[]> entry = Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION,
+					TaskWriter.this.incarnation, Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload,
+					Entries.KEY, this.key);
+			if (this.task.dueNanos() != 0) {
+				entry.put(RedisKeys.bytes(DelayedEntries.DISPATCHED), RedisKeys.bytes(Long.toString(this.dispatchedMillis)));
+				// what is left of its delay now; Redis adds it to its own clock
+				long delayMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.task.dueNanos() - System.nanoTime()
+						+ TimeUnit.MILLISECONDS.toNanos(1) - 1));
+				pipeline.eval(DelayedEntries.ADD, new byte[][] { this.stream.delayedKey },
+						RedisKeys.bytes(Long.toString(delayMillis)), DelayedEntries.member(entry),
+						RedisKeys.bytes(this.stream.taskName), TaskWriter.this.channel);
+				return 1;
+			}
+			pipeline.add(this.stream.keyBytes, entry, 0);
 			return 1;
 		}
 
@@ -183,6 +211,10 @@ final class TaskWriter {
 				fail(this.task, "could not be written to Redis: " + error);
 				return;
 			}
+			if (this.task.dueNanos() != 0) {
+				placedLater(result);
+				return;
+			}
 			String entryId = RedisStreamOps.asText((result instanceof RecordId id) ? id.getValue() : result);
 			this.task.place(entryId);
 			// with the fence in cancel(): either this sees the cancel, or the cancel sees the entry id (or both)
@@ -193,9 +225,35 @@ final class TaskWriter {
 			}
 		}
 
+		/** A delayed entry is in its sorted set: the script told its due time and whether it is the earliest. */
+		private void placedLater(Object result) {
+			List<?> figures = (result instanceof List<?> list) ? list : List.of();
+			if (figures.size() < 2) {
+				fail(this.task, "was written to Redis with no due time in the reply (" + result + ")");
+				return;
+			}
+			Due due = new Due(DelayedEntries.number(figures.get(0)));
+			this.task.place(due);
+			VarHandle.fullFence();
+			if (this.task.isDecided()) {
+				cancelDelayed(this.stream, this.task, due); // cancelled while it was being written
+			}
+			else if (DelayedEntries.number(figures.get(1)) != 0) {
+				TaskWriter.this.earlier.accept(this.stream); // this node's mover, woken at once
+			}
+		}
+
 		@Override
 		public void abandoned() {
-			fail(this.task, "was not written to Redis before the task server stopped");
+			String reason = "was not written to Redis before the task server stopped";
+			if (this.task.dueNanos() != 0 && !this.task.isDecided()
+					&& TaskWriter.this.awaiting.get(this.task.taskId()) == null) {
+				// a delayed task the stopping node no longer awaits: it never reached Redis, so it ends here
+				TaskWriter.this.completion.endUnstarted(this.task, TaskStatus.FAILED, new TaskRejectedException(
+						"Task " + this.task.taskId() + " '" + this.task.taskName() + "' " + reason));
+				return;
+			}
+			fail(this.task, reason);
 		}
 
 	}
@@ -216,6 +274,23 @@ final class TaskWriter {
 		}
 	}
 
+	/** Where a delayed task's entry waits: its sorted set, at this due time (ms, Redis's clock). */
+	record Due(long millis) {
+	}
+
+	/** Takes a delayed entry back from its sorted set, if it was not moved to its stream yet. */
+	private boolean cancelDelayed(TaskStream stream, Task task, Due due) {
+		try (RedisConnection connection = this.factory.getConnection()) {
+			return DelayedEntries.cancel(connection, stream.delayedKey, due.millis(),
+					DelayedEntries.head(this.node, this.incarnation, task.taskId()));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not take delayed task " + task.taskId() + " back from " + stream + "'s delayed set: "
+					+ ex);
+			return false;
+		}
+	}
+
 	/** See {@link io.github.asynctask.transport.TaskTransport#cancel}. */
 	boolean cancel(long taskId) {
 		Task task = this.awaiting.get(taskId);
@@ -229,7 +304,10 @@ final class TaskWriter {
 				this.awaiting.take(task);
 				VarHandle.fullFence();
 				Object written = task.place();
-				if (written != null) {
+				if (written instanceof Due due) {
+					cancelDelayed(this.streams.of(task.handler()), task, due);
+				}
+				else if (written != null) {
 					// the writer wrote it meanwhile and may have checked before the cancel: take the entry back
 					deleteUnread(streamOf(task), written.toString());
 				}
@@ -238,8 +316,15 @@ final class TaskWriter {
 			return false;
 		}
 		boolean deleted;
-		try (RedisConnection connection = this.factory.getConnection()) {
-			deleted = RedisStreamOps.cancelUnread(connection, streamOf(task).keyBytes, place.toString());
+		if (place instanceof Due due) {
+			// false once moved to its stream: its entry id there is not known here
+			deleted = cancelDelayed(streamOf(task), task, due);
+		}
+		else {
+			try (RedisConnection connection = this.factory.getConnection()) {
+				deleted = RedisStreamOps.cancelUnread(connection, streamOf(task).keyBytes,
+						place.toString());
+			}
 		}
 		if (deleted && this.completion.cancel(task, "was cancelled before it started", true)) {
 			this.awaiting.take(task);

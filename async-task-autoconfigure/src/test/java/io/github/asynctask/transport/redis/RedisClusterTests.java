@@ -21,14 +21,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Redis Cluster with the default key prefix: task streams on slots of their own (no hash tag), each command on one
- * key, on three masters the test starts itself.
+ * key (the move of delayed tasks on two keys of one slot), on three masters the test starts itself.
  */
 class RedisClusterTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	@Test
-	void oneNodeConsumesTwoTaskNamesOnAClusterAndTheRepliesArrive() {
+	void oneNodeConsumesTwoTaskNamesOnAClusterAndTheRepliesArriveDelayedOnesToo() {
 		RedisClusterTestServer cluster = RedisClusterTestServer.start();
 		assumeTrue(cluster != null, "NOTICE: no redis-server binary can run a Redis Cluster here");
 		try (cluster; RedisNodes nodes = RedisNodes.onCluster(cluster)) {
@@ -50,6 +50,23 @@ class RedisClusterTests {
 			// longer than claim-idle: its lease is renewed (a script on one key) and it runs once
 			assertThat(tasks.<String>dispatchAndWait(new Work("long-cluster", 2000), WAIT)).isEqualTo("long-cluster");
 			assertThat(RedisNodes.runsOf("long-cluster")).isEqualTo(1);
+
+			// delayed tasks: each task name's delayed set hashes to its stream's slot, so the move script (two keys)
+			// runs on the master of both; the stream keys keep their names and their own slots
+			for (String name : List.of("Echo", "Work")) {
+				assertThat(SlotHash.getSlot("async-task:delayed:{async-task:task:" + name + "}"))
+					.isEqualTo(SlotHash.getSlot("async-task:task:" + name));
+			}
+			List<TaskResult<Object>> later = new CopyOnWriteArrayList<>();
+			IntStream.range(0, 10).forEach((i) -> {
+				tasks.after(Duration.ofMillis(300)).dispatch(new Echo("later-e" + i), later::add);
+				tasks.after(Duration.ofMillis(300)).dispatch(new Work("later-w" + i + "-cluster", 1), later::add);
+			});
+			long cancelled = tasks.after(Duration.ofHours(1)).dispatch(new Echo("never"));
+			await().atMost(WAIT).until(() -> later.size() == 20);
+			assertThat(later).allMatch(TaskResult::isSuccess);
+			assertThat(tasks.cancel(cancelled)).isTrue();
+			assertThat(RedisNodes.runsOf("never")).isZero();
 		}
 	}
 

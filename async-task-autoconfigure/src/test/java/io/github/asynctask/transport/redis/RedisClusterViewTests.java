@@ -69,7 +69,9 @@ class RedisClusterViewTests {
 					.xAdd(RedisStreamOps.record(RedisKeys.bytes(prefix + ":task:" + stream),
 							Entries.entry("p", "{}")), org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions.none());
 			}
-			connection.zSetCommands().zAdd(RedisKeys.bytes(prefix + ":delayed:Known"), 1, RedisKeys.bytes("x"));
+			// a delayed task due long ago that no node moved: counted, and seen overdue on Redis's clock
+			connection.zSetCommands().zAdd(RedisKeys.bytes(prefix + ":delayed:{" + prefix + ":task:Known}"),
+					System.currentTimeMillis() - 60_000, RedisKeys.bytes("x"));
 
 			RedisClusterView.Cluster cluster = view(factory, prefix, () -> List.of("Known")).read();
 			assertThat(cluster.keyPrefix()).isEqualTo(prefix);
@@ -84,6 +86,7 @@ class RedisClusterViewTests {
 			assertThat(cluster.streams()).containsOnlyKeys("Known");
 			assertThat(cluster.streams().get("Known").length()).isEqualTo(1);
 			assertThat(cluster.streams().get("Known").delayed()).isEqualTo(1);
+			assertThat(cluster.streams().get("Known").overdueMillis()).isGreaterThanOrEqualTo(50_000);
 			assertThat(cluster.streams().get("Known").deadLetters()).isZero();
 			RedisTestSupport.deleteKeys(connection, prefix);
 		}

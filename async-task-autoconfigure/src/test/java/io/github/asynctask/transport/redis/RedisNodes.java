@@ -61,6 +61,12 @@ final class RedisNodes implements AutoCloseable {
 		return new RedisNodes("async-task", cluster.springProperties(), false);
 	}
 
+	/** Nodes on a Redis of the test's own (e.g. one it stops and starts again). */
+	static RedisNodes onRedis(String test, String host, int port) {
+		return new RedisNodes(RedisTestServer.uniquePrefix(test),
+				new String[] { "spring.data.redis.host=" + host, "spring.data.redis.port=" + port }, false);
+	}
+
 	/** Starts a node; extra properties as {@code key=value}. */
 	ConfigurableApplicationContext start(String nodeId, String... properties) {
 		List<String> all = new ArrayList<>(List.of(this.redis));
@@ -147,6 +153,10 @@ final class RedisNodes implements AutoCloseable {
 	record Job(String label, long millis) {
 	}
 
+	/** Fails its first attempt; a later one sleeps {@code millis} and returns its label. */
+	record Flaky(String label, long millis) {
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import({ Handlers.class, Finished.class, KeyedHandlers.class })
@@ -195,6 +205,16 @@ final class RedisNodes implements AutoCloseable {
 			record(work.label(), context);
 			Thread.sleep(work.millis()); // the task's own work, not a wait of the test
 			return work.label();
+		}
+
+		@OnTask
+		String flaky(Flaky flaky, TaskContext context) throws InterruptedException {
+			record(flaky.label(), context);
+			if (context.attempt() == 1) {
+				throw new IllegalStateException("first attempt of " + flaky.label() + " fails");
+			}
+			Thread.sleep(flaky.millis()); // the task's own work
+			return flaky.label();
 		}
 
 		private void record(String label, TaskContext context) {

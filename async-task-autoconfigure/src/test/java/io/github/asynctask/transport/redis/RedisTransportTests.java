@@ -346,7 +346,7 @@ class RedisTransportTests {
 	}
 
 	@Test
-	void aNodeStoppedBeforeItCouldStartWhatItReadHandsItBack() {
+	void aNodeStoppedBeforeItCouldFinishWhatItReadHandsItBack() {
 		RedisNodes nodes = nodes("handback");
 		ConfigurableApplicationContext origin = nodes.start(id("web"), "async-task.redis.consume=false");
 		String quitter = id("quitter");
@@ -362,15 +362,21 @@ class RedisTransportTests {
 		await().atMost(WAIT).until(() -> RedisNodes.runsOn(quitter).size() == 1);
 		// one worker: it runs one and holds one more (its prefetch); the third stays unread in Redis
 		await().atMost(WAIT).until(() -> RedisNodes.transport(quitting).held() == 2);
-		nodes.stop(quitting); // the running task is interrupted; the one it read and never started goes back
+		String interrupted = RedisNodes.runsOn(quitter).get(0);
+		// at its shutdown-timeout the running task is interrupted and, like the one it read and never started, goes
+		// back to the stream
+		nodes.stop(quitting);
 		String rescuer = id("rescuer");
 		nodes.start(rescuer, "async-task.redis.claim-idle=1h");
 		await().atMost(WAIT).until(() -> outcomes.size() == 3);
-		List<TaskResult<String>> rescued = outcomes.stream().filter(TaskResult::isSuccess).toList();
-		assertThat(rescued).hasSize(2);
-		assertThat(rescued).allSatisfy((r) -> assertThat(RedisNodes.runsOf(r.value())).isEqualTo(1));
-		assertThat(rescued).extracting(TaskResult::attempts).containsExactlyInAnyOrder(1, 2);
-		assertThat(RedisNodes.runsOn(rescuer)).hasSize(2);
+		assertThat(outcomes).allMatch(TaskResult::isSuccess);
+		assertThat(outcomes).extracting(TaskResult::value).containsExactlyInAnyOrderElementsOf(labels);
+		assertThat(RedisNodes.runsOf(interrupted)).isEqualTo(2);
+		assertThat(outcomes).filteredOn((r) -> !r.value().equals(interrupted))
+			.allSatisfy((r) -> assertThat(RedisNodes.runsOf(r.value())).isEqualTo(1));
+		// the two handed back run with attempt 2, the one never read with attempt 1
+		assertThat(outcomes).extracting(TaskResult::attempts).containsExactlyInAnyOrder(1, 2, 2);
+		assertThat(RedisNodes.runsOn(rescuer)).hasSize(3);
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32;
 
+import io.github.asynctask.execution.Task;
 import io.github.asynctask.handler.TaskHandler;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -72,6 +73,12 @@ final class KeyedStreams {
 					+ "(was the server started?)");
 		}
 		return ofName[partitionOf(keyText, this.partitions)].stream;
+	}
+
+	/** The stream a task's entry goes to: its task name's, or for a keyed task its key's partition stream. */
+	TaskStream streamOf(Task task, TaskStreams streams) {
+		Object key = task.routing().key();
+		return (key != null) ? streamOf(task.handler(), keyText(key)) : streams.of(task.handler());
 	}
 
 	/** Every partition of every task name. */

@@ -220,7 +220,7 @@ public final class RedisTransport implements TaskTransport {
 			partitionLeases = new PartitionLeases(this.factory, node, this.keys, keyedStreams, keyed::wake,
 					this.settings.claimIdle());
 		}
-		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, this.runner.completion(),
+		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, keyedStreams, this.runner.completion(),
 				(task) -> this.local.offer(task, Admission.TRY), this.keys.reply(node), replies::readUpTo,
 				this.settings.claimIdle().toNanos());
 		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle(),

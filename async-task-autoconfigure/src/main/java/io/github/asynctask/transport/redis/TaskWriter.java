@@ -335,9 +335,7 @@ final class TaskWriter {
 
 	/** The stream a task's entry goes to: its task name's, or for a keyed task its key's partition stream. */
 	private TaskStream streamOf(Task task) {
-		Object key = task.routing().key();
-		return (key != null) ? this.keyed.streamOf(task.handler(), KeyedStreams.keyText(key))
-				: this.streams.of(task.handler());
+		return this.keyed.streamOf(task, this.streams);
 	}
 
 	/** See {@link io.github.asynctask.transport.TaskTransport#withdraw}. */

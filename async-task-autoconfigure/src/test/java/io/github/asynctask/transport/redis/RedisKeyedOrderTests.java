@@ -137,4 +137,24 @@ class RedisKeyedOrderTests {
 		}
 	}
 
+	@Test
+	void aKeyedTaskAwaitedLongerThanClaimIdleIsNotTakenForOneWhoseEntryIsGone() {
+		try (RedisNodes nodes = new RedisNodes("keyed-await")) {
+			ConfigurableApplicationContext origin = nodes.start("web", "async-task.redis.consume=false",
+					"async-task.redis.claim-idle=1s");
+			TaskTemplate tasks = RedisNodes.template(origin).withKey("slow-key");
+			List<TaskResult<String>> results = new CopyOnWriteArrayList<>();
+			for (int seq = 0; seq < 3; seq++) {
+				tasks.dispatch(new Step("slow-key", seq, 0), (TaskResult<String> r) -> results.add(r));
+			}
+			// no worker yet: the entries wait in their partition stream for several claim-idle periods, in which the
+			// dispatching node looks them up (a task whose entry is gone and whose reply never came ends FAILED)
+			await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(results::isEmpty);
+			nodes.start("w1", CLAIM_IDLE);
+			await().atMost(Duration.ofSeconds(30)).until(() -> results.size() == 3);
+
+			assertThat(results).allSatisfy((r) -> assertThat(r.status()).isEqualTo(TaskStatus.SUCCEEDED));
+		}
+	}
+
 }

@@ -98,14 +98,34 @@ public final class Entries {
 		return value.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
+	/** The one-letter field names, by their letter: read without making a string per field of every entry. */
+	private static final String[] LETTERS = new String[128];
+
+	static {
+		for (String name : new String[] { ORIGIN, INCARNATION, ID, PAYLOAD, DELIVERED_BEFORE, STATUS, VALUE, WORKER,
+				ATTEMPTS, RUN_NANOS, RAN_ON }) {
+			LETTERS[name.charAt(0)] = name;
+		}
+	}
+
 	/** The fields of an entry read from Redis, by name. */
 	static Map<String, byte[]> fields(@Nullable Map<byte[], byte[]> raw) {
 		if (raw == null) {
 			return Map.of();
 		}
 		Map<String, byte[]> fields = new HashMap<>(raw.size() * 2);
-		raw.forEach((name, value) -> fields.put(RedisKeys.text(name), value));
+		raw.forEach((name, value) -> fields.put(nameOf(name), value));
 		return fields;
+	}
+
+	private static String nameOf(byte[] name) {
+		if (name.length == 1 && name[0] >= 0) {
+			String letter = LETTERS[name[0]];
+			if (letter != null) {
+				return letter;
+			}
+		}
+		return RedisKeys.text(name);
 	}
 
 	static @Nullable String text(Map<String, byte[]> fields, String name) {

@@ -132,6 +132,11 @@ final class Leases implements RedisLoop.Step {
 				continue;
 			}
 			for (String id : lost) {
+				if (!stream.unfinished().contains(id)) {
+					// its task finished here: most often its outcome was written and its acknowledgement (XACK, XDEL)
+					// went through while this renewal was on its way; the writer releases it
+					continue;
+				}
 				if (stream.held().remove(id)) {
 					logger.warn("Entry " + id + " of " + stream + " is no longer this node's (" + this.node
 							+ "): another node took it over (its lease was not renewed within "

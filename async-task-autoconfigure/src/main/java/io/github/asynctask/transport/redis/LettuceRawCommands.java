@@ -30,6 +30,8 @@ final class LettuceRawCommands {
 
 	private static final long TIMEOUT_SECONDS = 60;
 
+	private static final long REFLUSH_MILLIS = 200;
+
 	private LettuceRawCommands() {
 	}
 
@@ -60,9 +62,11 @@ final class LettuceRawCommands {
 
 		Pipeline(LettuceConnection connection) {
 			this.connection = connection;
-			// pipelined, Spring Data Redis hands out the dedicated connection, whose flush policy is the factory's
+			// pipelined, Spring Data Redis hands out the dedicated connection (this thread's alone): its commands are
+			// buffered here and written with one flush in results(), not one write to the socket per command
 			connection.openPipeline();
 			this.commands = connection.getNativeConnection();
+			this.commands.setAutoFlushCommands(false);
 		}
 
 		@Override
@@ -91,12 +95,22 @@ final class LettuceRawCommands {
 
 		@Override
 		public List<Object> results() {
-			this.connection.closePipeline(); // flushes what a buffering flush policy held back
+			try {
+				this.commands.flushCommands();
+				this.connection.closePipeline(); // flushes what a buffering flush policy held back
+				return await();
+			}
+			finally {
+				this.commands.setAutoFlushCommands(true);
+			}
+		}
+
+		private List<Object> await() {
 			List<Object> results = new ArrayList<>(this.futures.size());
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
 			for (RedisFuture<?> future : this.futures) {
 				try {
-					results.add(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+					results.add(result(future, deadline));
 				}
 				catch (ExecutionException ex) {
 					if (ex.getCause() instanceof RedisCommandExecutionException refused) {
@@ -115,6 +129,27 @@ final class LettuceRawCommands {
 				}
 			}
 			return results;
+		}
+
+		/**
+		 * Waits for one result, flushing again every {@link #REFLUSH_MILLIS}: commands the connection re-queued
+		 * after a reconnect are not flushed by Lettuce while auto-flush is off.
+		 */
+		private Object result(RedisFuture<?> future, long deadline)
+				throws ExecutionException, TimeoutException, InterruptedException {
+			while (true) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new TimeoutException();
+				}
+				try {
+					return future.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(REFLUSH_MILLIS)),
+							TimeUnit.NANOSECONDS);
+				}
+				catch (TimeoutException ex) {
+					this.commands.flushCommands();
+				}
+			}
 		}
 
 	}

@@ -176,7 +176,20 @@ final class PipelinedWriter implements RedisLoop.Step {
 			pipeline.delete(stream.keyBytes, ids);
 		}
 		for (int i = 0; i < counts.length; i++) {
-			counts[i] = this.batch.get(i).issue(pipeline);
+			try {
+				counts[i] = this.batch.get(i).issue(pipeline);
+			}
+			catch (RuntimeException ex) {
+				// what was issued goes out as it would have one command at a time (the batch is sent again), and the
+				// connection is left as it was found
+				try {
+					pipeline.results();
+				}
+				catch (RuntimeException failed) {
+					ex.addSuppressed(failed);
+				}
+				throw ex;
+			}
 		}
 		List<Object> results = pipeline.results();
 		int expected = 2 * ackStreams.size();

@@ -203,8 +203,8 @@ public final class RedisTransport implements TaskTransport {
 		PartitionLeases partitionLeases = null;
 		if (consuming) {
 			// what the workers can start now, plus a prefetch of one per worker so that a freed worker finds its next
-			// task queued while the reader fetches more
-			held = new HeldEntries(this.local.startable(), this.local.taskWorkerNum());
+			// task queued while the reader fetches more (up to batch-size for tasks they finish within a millisecond)
+			held = new HeldEntries(this.local.startable(), this.local.taskWorkerNum(), this.settings.batchSize());
 			replyWriter = new ReplyWriter(writer, held, this.keys, node, new HandBack(this.factory, node));
 			inbound = new Inbound(held, replyWriter,
 					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),

@@ -109,27 +109,28 @@ final class ReplyExpiry {
 	private List<Candidate> findGone(RedisConnection connection, Set<Task> known) {
 		List<Task> all = this.awaiting.all();
 		long now = System.nanoTime();
-		List<Task> due = new ArrayList<>();
+		// the entry id read once: the task's place changes when its reply arrives meanwhile (a worker's queue)
+		List<Candidate> due = new ArrayList<>();
 		int n = all.size();
 		int start = (n == 0) ? 0 : this.offset % n;
 		int looked = 0;
 		for (int i = 0; i < n && due.size() < MAX_CHECKS; i++) {
 			Task task = all.get((start + i) % n);
 			looked++;
-			if (task.place() instanceof String && now - task.dispatchNanos() >= this.minAgeNanos
+			if (task.place() instanceof String id && now - task.dispatchNanos() >= this.minAgeNanos
 					&& !known.contains(task)) {
-				due.add(task);
+				due.add(new Candidate(task, id, "0-0"));
 			}
 		}
 		this.offset = start + looked;
 		List<Candidate> gone = new ArrayList<>();
-		for (Task task : due) {
+		for (Candidate candidate : due) {
 			// one key per command (Redis Cluster): the entry, looked up by its id
-			String id = (String) task.place();
-			List<?> found = connection.streamCommands().xRange(this.keyed.streamOf(task, this.streams).keyBytes,
-					Range.closed(id, id), Limit.limit().count(1));
+			byte[] stream = this.keyed.streamOf(candidate.task, this.streams).keyBytes;
+			List<?> found = connection.streamCommands().xRange(stream,
+					Range.closed(candidate.entry, candidate.entry), Limit.limit().count(1));
 			if (found == null || found.isEmpty()) {
-				gone.add(new Candidate(task, id, "0-0"));
+				gone.add(candidate);
 			}
 		}
 		return gone;

@@ -190,6 +190,9 @@ final class ReplyWriter {
 		@Override
 		public void onFinish(TaskResult<Object> result) {
 			Task task = (Task) result;
+			if (task.startNanos() != 0) {
+				ReplyWriter.this.held.ran(Math.max(0, task.endNanos() - task.startNanos()));
+			}
 			ReplyWriter.this.held.finished(this.stream, this.id);
 			// on a node that runs entries, only its stop cancels a task
 			if (result.status() == TaskStatus.CANCELLED

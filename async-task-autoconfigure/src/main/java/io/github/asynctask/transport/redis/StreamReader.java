@@ -106,7 +106,7 @@ final class StreamReader implements RedisLoop.Step {
 		int reserved = this.held.reserve(this.readSize, false);
 		if (reserved == 0) {
 			this.waitingForRoom = true;
-			if (this.held.room() <= 0 && !this.loop.stopping()) {
+			if (!this.held.readable() && !this.loop.stopping()) {
 				LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
 			}
 			this.waitingForRoom = false;

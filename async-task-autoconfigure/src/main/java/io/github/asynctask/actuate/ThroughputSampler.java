@@ -1,12 +1,11 @@
 package io.github.asynctask.actuate;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskServerStats;
-import org.jspecify.annotations.Nullable;
+import io.github.asynctask.execution.DaemonScheduler;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -42,7 +41,7 @@ public class ThroughputSampler implements SmartLifecycle {
 
 	private long lastSampleMillis;
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private final DaemonScheduler scheduler = new DaemonScheduler("async-task-throughput");
 
 	/**
 	 * @param server the server whose counters are sampled
@@ -52,31 +51,21 @@ public class ThroughputSampler implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.scheduler != null) {
-			return;
-		}
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "async-task-throughput");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler = scheduler;
-		scheduler.scheduleAtFixedRate(this::sampleQuietly, 0, 1, TimeUnit.SECONDS);
-	}
-
-	@Override
-	public synchronized void stop() {
-		ScheduledExecutorService scheduler = this.scheduler;
-		this.scheduler = null;
+	public void start() {
+		ScheduledExecutorService scheduler = this.scheduler.start();
 		if (scheduler != null) {
-			scheduler.shutdownNow();
+			scheduler.scheduleAtFixedRate(this::sampleQuietly, 0, 1, TimeUnit.SECONDS);
 		}
 	}
 
 	@Override
-	public synchronized boolean isRunning() {
-		return this.scheduler != null;
+	public void stop() {
+		this.scheduler.stop();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler.isRunning();
 	}
 
 	private void sampleQuietly() {

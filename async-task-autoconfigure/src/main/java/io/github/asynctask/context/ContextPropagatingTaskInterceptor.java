@@ -1,12 +1,15 @@
 package io.github.asynctask.context;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.asynctask.execution.Task;
 import io.github.asynctask.execution.TaskInterceptor;
 import io.github.asynctask.execution.TaskInvocation;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
+import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
@@ -23,12 +26,21 @@ import org.springframework.core.Ordered;
  * accessor that held something. A dispatching thread that holds nothing costs a look at each accessor and no
  * allocation: nothing is captured and nothing is restored.
  * <p>
+ * A task that leaves the process (redis mode) carries the MDC (the value of the accessor with key
+ * {@value Slf4jThreadLocalAccessor#KEY}) as text headers {@value #MDC_PREFIX}{@code <key>}, and the node that runs
+ * it sets that MDC around the handler and clears it after. Other values (the current observation, a security
+ * context) are objects of this process and do not travel; a trace continues on the other node through the task's
+ * observation ({@code async-task.observations.enabled}), whose trace headers travel the same way.
+ * <p>
  * Threading: see {@link TaskInterceptor}.
  */
 public class ContextPropagatingTaskInterceptor implements TaskInterceptor, Ordered {
 
 	/** Outside every other link, so that they run in the caller's context. */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 1000;
+
+	/** The prefix of the headers that carry the MDC to another node. */
+	public static final String MDC_PREFIX = "mdc.";
 
 	private final List<ThreadLocalAccessor<?>> accessors;
 
@@ -92,6 +104,45 @@ public class ContextPropagatingTaskInterceptor implements TaskInterceptor, Order
 		}
 		finally {
 			captured.restore(previous);
+		}
+	}
+
+	@Override
+	public void writeContext(Task task, int slot, Map<String, String> headers) {
+		if (task.attribute(slot) instanceof Captured captured) {
+			for (int i = 0; i < captured.count; i++) {
+				if (Slf4jThreadLocalAccessor.KEY.equals(captured.accessors[i].key())
+						&& captured.values[i] instanceof Map<?, ?> mdc) {
+					mdc.forEach((key, value) -> {
+						if (key instanceof String name && value instanceof String text) {
+							headers.put(MDC_PREFIX + name, text);
+						}
+					});
+				}
+			}
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public void readContext(Task task, int slot, Map<String, String> headers) {
+		Map<String, String> mdc = null;
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			if (header.getKey().startsWith(MDC_PREFIX)) {
+				if (mdc == null) {
+					mdc = new HashMap<>();
+				}
+				mdc.put(header.getKey().substring(MDC_PREFIX.length()), header.getValue());
+			}
+		}
+		if (mdc == null) {
+			return;
+		}
+		for (ThreadLocalAccessor<?> accessor : this.accessors) {
+			if (Slf4jThreadLocalAccessor.KEY.equals(accessor.key())) {
+				task.attribute(slot, new Captured(new ThreadLocalAccessor[] { accessor }, new Object[] { mdc }, 1));
+				return;
+			}
 		}
 	}
 

@@ -1,7 +1,9 @@
 package io.github.asynctask.execution;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.asynctask.handler.TaskHandler;
 import org.jspecify.annotations.Nullable;
@@ -36,11 +38,18 @@ public final class ExecutionChain {
 	/** The slots of the links that override {@code aroundDelivery}: the others are not called for it. */
 	private final int[] deliverySlots;
 
+	/** The slots of the links that carry something to another process, and read it back there. */
+	private final int[] writeContextSlots;
+
+	private final int[] readContextSlots;
+
 	private ExecutionChain(TaskHandler handler, TaskInterceptor[] links, boolean observed) {
 		this.handler = handler;
 		this.links = links;
 		this.dispatchSlots = slotsOverriding(links, "onDispatch", Task.class, int.class);
 		this.deliverySlots = slotsOverriding(links, "aroundDelivery", Task.class, int.class, Runnable.class);
+		this.writeContextSlots = slotsOverriding(links, "writeContext", Task.class, int.class, Map.class);
+		this.readContextSlots = slotsOverriding(links, "readContext", Task.class, int.class, Map.class);
 		this.dispatchHooks = this.dispatchSlots.length > 0;
 		this.deliveryHooks = this.deliverySlots.length > 0;
 		boolean skips = true;
@@ -115,6 +124,32 @@ public final class ExecutionChain {
 			for (int slot : this.dispatchSlots) {
 				links[slot].onDispatch(task, slot);
 			}
+		}
+	}
+
+	/**
+	 * What the links carry for a task that leaves this process (redis mode), as text headers; called on the
+	 * dispatching thread after {@link #onDispatch}.
+	 * @return the headers, or {@code null} when no link has anything to carry (no allocation then)
+	 */
+	public @Nullable Map<String, String> writeContext(Task task) {
+		if (this.writeContextSlots.length == 0 || !task.hasAttributes()) {
+			return null;
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		for (int slot : this.writeContextSlots) {
+			this.links[slot].writeContext(task, slot, headers);
+		}
+		return headers.isEmpty() ? null : headers;
+	}
+
+	/**
+	 * Gives the links what the origin's links {@linkplain #writeContext wrote} for a task dispatched by another
+	 * process, before the task is offered to a worker.
+	 */
+	public void readContext(Task task, Map<String, String> headers) {
+		for (int slot : this.readContextSlots) {
+			this.links[slot].readContext(task, slot, headers);
 		}
 	}
 

@@ -116,12 +116,16 @@ public final class TaskEvents {
 	/**
 	 * The outcome of a task is decided. It is counted where the task ran (or was decided without running: a cancel, a
 	 * stop): a task that ran on another node and whose outcome arrives here ({@link Task#ranElsewhere()}) was counted
-	 * there, so that summing over all nodes counts each task once, even when a node runs what it dispatched itself.
+	 * there, so that summing over all nodes counts each task once, even when a node runs what it dispatched itself;
+	 * here it counts as a result received.
 	 */
 	public void finished(Task task) {
 		TaskStatus status = task.status();
 		if (!task.ranElsewhere()) {
 			task.handler().counters().completed(status);
+		}
+		else {
+			task.handler().counters().resultReceived(status);
 		}
 		TaskObserver[] observers = this.observers;
 		for (int i = 0; i < observers.length; i++) {

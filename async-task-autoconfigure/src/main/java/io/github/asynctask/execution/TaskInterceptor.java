@@ -1,5 +1,7 @@
 package io.github.asynctask.execution;
 
+import java.util.Map;
+
 import io.github.asynctask.handler.TaskHandler;
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +62,26 @@ public interface TaskInterceptor {
 	 */
 	default void aroundDelivery(Task task, int slot, Runnable delivery) {
 		delivery.run();
+	}
+
+	/**
+	 * Called when the task leaves this process (redis mode), on the dispatching thread after {@link #onDispatch}:
+	 * write what this link must carry to the node that runs the task (the MDC, a trace context) as text headers.
+	 * Header names are shared by the links of a chain: prefix them with what they are.
+	 * @param slot this link's attribute slot in the task
+	 * @param headers where to write; sent with the task, read back by {@link #readContext} on the running node
+	 */
+	default void writeContext(Task task, int slot, Map<String, String> headers) {
+	}
+
+	/**
+	 * Called on the node that runs a task dispatched by another process, before the task is offered to a worker:
+	 * put into this link's slot what {@link #writeContext} wrote at the origin, for {@link #aroundInvoke} and
+	 * {@link #aroundDelivery} to use. Not called for a task that carries nothing.
+	 * @param slot this link's attribute slot in the task
+	 * @param headers what the origin's links wrote (other links' headers too)
+	 */
+	default void readContext(Task task, int slot, Map<String, String> headers) {
 	}
 
 }

@@ -27,9 +27,13 @@ public final class TaskCounters {
 
 	private final LongAdder listenerErrors = new PaddedAdder();
 
+	/** Outcomes that another node reported back here (redis mode), by status: one reply reader adds, so no padding. */
+	private final LongAdder[] results = new LongAdder[STATUSES.length];
+
 	TaskCounters() {
 		for (int i = 0; i < this.completed.length; i++) {
 			this.completed[i] = new PaddedAdder();
+			this.results[i] = new LongAdder();
 		}
 	}
 
@@ -61,6 +65,11 @@ public final class TaskCounters {
 
 	public void completed(TaskStatus status) {
 		this.completed[status.ordinal()].increment();
+	}
+
+	/** An outcome of a task dispatched here and run on another node arrived. */
+	public void resultReceived(TaskStatus status) {
+		this.results[status.ordinal()].increment();
 	}
 
 	public void retried() {
@@ -97,6 +106,11 @@ public final class TaskCounters {
 			sum += adder.sum();
 		}
 		return sum;
+	}
+
+	/** Outcomes of tasks dispatched here that another node reported back, with this status (redis mode). */
+	public long resultsCount(TaskStatus status) {
+		return this.results[status.ordinal()].sum();
 	}
 
 	/** Attempts after the first. */

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
+import io.github.asynctask.TaskStatus;
+import io.github.asynctask.handler.TaskHandler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,10 +18,12 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * The meters of a cluster (redis mode): {@code async.task.stream.length}, {@code .pending}, {@code .lag},
- * {@code .delayed} and {@code .overdue} per task name, {@code async.task.nodes}, all gauges over a reading its source takes in the background (a scrape never waits
- * on Redis), and {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node that
- * dead-lettered, a series per reason kind from its first dead letter on, and {@code async.task.replies.expired} (tag
- * {@code task}), the tasks dispatched by this node whose reply could no longer come.
+ * {@code .delayed} and {@code .overdue} per task name, {@code async.task.nodes}, all gauges over a reading its source
+ * takes in the background (a scrape never waits on Redis), {@code async.task.results} (tags {@code task},
+ * {@code outcome}: outcomes that the nodes which ran this node's tasks reported back here, read from the counters
+ * the task server keeps), {@code async.task.dead.lettered} (tags {@code task}, {@code reason}), counted on the node
+ * that dead-lettered, a series per reason kind from its first dead letter on, and {@code async.task.replies.expired}
+ * (tag {@code task}), the tasks dispatched by this node whose reply could no longer come.
  * <p>
  * Threading: gauges are read by the registries' threads; {@link #deadLettered} is called by the source's thread.
  */
@@ -53,18 +57,18 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 
 	}
 
-	private final Supplier<? extends Collection<String>> taskNames;
+	private final Supplier<? extends Collection<TaskHandler>> handlers;
 
 	private final Figures figures;
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	/**
-	 * @param taskNames the task names, known when the meters are bound
+	 * @param handlers the handlers, known when the meters are bound (empty before)
 	 * @param figures the last reading
 	 */
-	public ClusterMetrics(Supplier<? extends Collection<String>> taskNames, Figures figures) {
-		this.taskNames = taskNames;
+	public ClusterMetrics(Supplier<? extends Collection<TaskHandler>> handlers, Figures figures) {
+		this.handlers = handlers;
 		this.figures = figures;
 	}
 
@@ -85,7 +89,15 @@ public class ClusterMetrics implements MeterBinder, SmartInitializingSingleton {
 	}
 
 	private void bindStreams(MeterRegistry registry) {
-		for (String task : this.taskNames.get()) {
+		for (TaskHandler handler : this.handlers.get()) {
+			String task = handler.name();
+			for (TaskStatus status : TaskStatus.values()) {
+				FunctionCounter.builder("async.task.results", handler.counters(), (c) -> c.resultsCount(status))
+					.description("Outcomes of tasks dispatched here that the node which ran them reported back")
+					.baseUnit(BaseUnits.TASKS)
+					.tags("task", task, "outcome", status.name())
+					.register(registry);
+			}
 			Gauge.builder("async.task.stream.length", this.figures, (f) -> f.streamLength(task))
 				.description("Entries in the task name's stream")
 				.baseUnit(BaseUnits.TASKS)

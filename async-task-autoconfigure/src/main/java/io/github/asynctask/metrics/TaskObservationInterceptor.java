@@ -1,5 +1,7 @@
 package io.github.asynctask.metrics;
 
+import java.util.Map;
+
 import io.github.asynctask.TaskRejectedException;
 import io.github.asynctask.execution.Task;
 import io.github.asynctask.execution.TaskInterceptor;
@@ -17,6 +19,11 @@ import org.springframework.core.Ordered;
  * from the moment the task exists until the transport took or refused it, and {@code async.task.execution}, a child
  * of the dispatch, from the first attempt to the end of the delivery of the outcome, so that {@code @OnFinish}
  * methods and callbacks run inside it. Each attempt runs in the execution's scope.
+ * <p>
+ * A task that leaves the process (redis mode) carries the headers a tracing handler wrote into the dispatch's
+ * carrier (with Micrometer Tracing: W3C {@code traceparent}, {@code tracestate}, {@code baggage}, through the
+ * application's {@code Propagator}); on the node that runs it, the execution's context gets them as its carrier, so
+ * that the execution span is a child of the dispatch span, in the same trace.
  * <p>
  * A task that never ran (cancelled) still gets its execution observation, around its delivery. Per task, one
  * holder in the task's attribute slot; nothing is shared between tasks.
@@ -128,6 +135,23 @@ public class TaskObservationInterceptor implements TaskInterceptor, TaskObserver
 		}
 	}
 
+	@Override
+	public void writeContext(Task task, int slot, Map<String, String> headers) {
+		if (task.attribute(slot) instanceof Observations observations && observations.dispatchContext != null) {
+			Map<String, String> carrier = observations.dispatchContext.getCarrier();
+			if (carrier != null) {
+				headers.putAll(carrier);
+			}
+		}
+	}
+
+	@Override
+	public void readContext(Task task, int slot, Map<String, String> headers) {
+		Observations observations = new Observations(null, null);
+		observations.remoteCarrier = headers;
+		task.attribute(slot, observations);
+	}
+
 	/** The task's observations, its execution observation started on first use. */
 	private Observations execution(Task task, int slot) {
 		Observations observations = (Observations) task.attribute(slot);
@@ -139,7 +163,8 @@ public class TaskObservationInterceptor implements TaskInterceptor, TaskObserver
 		Observation execution = observations.execution;
 		if (execution == null) {
 			TaskExecutionContext context = new TaskExecutionContext(task.taskName(), task.taskId(),
-					(observations.dispatchContext != null) ? observations.dispatchContext.getCarrier() : null);
+					(observations.dispatchContext != null) ? observations.dispatchContext.getCarrier()
+							: observations.remoteCarrier);
 			execution = TaskObservationDocumentation.EXECUTION
 				.observation(this.executionConvention, DEFAULT_EXECUTION, () -> context, this.registry);
 			if (observations.dispatch != null) {
@@ -188,6 +213,9 @@ public class TaskObservationInterceptor implements TaskInterceptor, TaskObserver
 		final @Nullable Observation dispatch;
 
 		final @Nullable TaskDispatchContext dispatchContext;
+
+		/** The dispatch's trace headers, for a task dispatched by another node; set before the task is offered. */
+		@Nullable Map<String, String> remoteCarrier;
 
 		/** Written before {@link #execution}, read after it. */
 		@Nullable TaskExecutionContext executionContext;

@@ -56,7 +56,7 @@ public final class AsyncTaskMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		ClusterMetrics asyncTaskClusterMetrics(TaskHandlerRegistry handlers,
 				ObjectProvider<RedisClusterMonitor> monitor, ObjectProvider<RedisTransport> transport) {
-			return new ClusterMetrics(() -> handlers.isFrozen() ? handlers.taskNames() : List.of(),
+			return new ClusterMetrics(() -> handlers.isFrozen() ? handlers.handlers() : List.of(),
 					new MonitorFigures(monitor::getObject, transport::getIfAvailable));
 		}
 

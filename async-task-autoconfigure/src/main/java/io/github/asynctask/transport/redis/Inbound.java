@@ -9,6 +9,7 @@ import io.github.asynctask.TaskContext;
 import io.github.asynctask.TaskRejectedException;
 import io.github.asynctask.dispatch.Routing;
 import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskRunner;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,9 @@ final class Inbound {
 
 	private final int maxDeliveries;
 
+	/** The execution chains, whose links read what a task carries from its origin. */
+	private final TaskRunner runner;
+
 	/** This node's workers, as the inbound side sees them. */
 	interface Workers {
 
@@ -48,11 +52,12 @@ final class Inbound {
 
 	}
 
-	Inbound(HeldEntries held, ReplyWriter replies, Workers workers, int maxDeliveries) {
+	Inbound(HeldEntries held, ReplyWriter replies, Workers workers, int maxDeliveries, TaskRunner runner) {
 		this.held = held;
 		this.replies = replies;
 		this.workers = workers;
 		this.maxDeliveries = maxDeliveries;
+		this.runner = runner;
 	}
 
 	/**
@@ -103,12 +108,14 @@ final class Inbound {
 		String origin;
 		long originId;
 		Object payload;
+		Map<String, String> context;
 		try {
 			origin = Entries.required(fields, Entries.ORIGIN);
 			originId = Entries.number(fields, Entries.ID);
 			if (payloadJson == null) {
 				throw new IllegalArgumentException("field 'p' (the payload) is missing");
 			}
+			context = ContextHeaders.read(fields);
 		}
 		catch (IllegalArgumentException ex) {
 			this.replies.deadLetter(stream, id, fields, "malformed entry: " + ex.getMessage(), deliveries);
@@ -133,6 +140,9 @@ final class Inbound {
 			task.due(dispatchNanos(RedisKeys.text(due)));
 		}
 		task.originNode(origin);
+		if (context != null) {
+			this.runner.chain(task).readContext(task, context);
+		}
 		task.recordRemoteRun(-1, (int) Math.max(0, deliveries + before - 1), 0);
 		return task;
 	}

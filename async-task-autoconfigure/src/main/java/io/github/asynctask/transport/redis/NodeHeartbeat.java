@@ -1,6 +1,7 @@
 package io.github.asynctask.transport.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -12,8 +13,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
 /**
- * A live node's heartbeat: the key {@code <prefix>:node:<node-id>}, holding this run's incarnation, with a TTL of
- * {@code claim-idle}, renewed every {@code claim-idle / 3} on a thread of its own. At start a node claims its id:
+ * A live node's heartbeat: the hash {@code <prefix>:node:<node-id>}, holding this run's {@code incarnation} and the
+ * figures the endpoint's cluster view shows ({@code lastSeen} on Redis's clock, {@code workers}, {@code running},
+ * {@code consuming}), with a TTL of {@code claim-idle}, renewed every {@code claim-idle / 3} on a thread of its own. At start a node claims its id:
  * a key another run keeps alive means a live node with the same id, and startup fails naming it (a key left by a
  * node that died expires within {@code claim-idle}, which the claim waits for). A clean stop deletes the key.
  * <p>
@@ -23,23 +25,44 @@ final class NodeHeartbeat implements RedisLoop.Step {
 
 	private static final Log logger = LogFactory.getLog(NodeHeartbeat.class);
 
-	/** Sets the key to this run's value with a TTL, unless another run holds it; 1 if it did. */
+	/**
+	 * Writes this run's hash with a TTL, unless another run holds the key; 1 if it did. A key of another type (left
+	 * by an older version, which kept a plain string) is another run's while it lives.
+	 */
 	private static final byte[] BEAT = RedisKeys.bytes("""
-			local v = redis.call('GET', KEYS[1])
-			if v == false or v == ARGV[1] then
-			  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-			  return 1
+			local t = redis.call('TYPE', KEYS[1])['ok']
+			if t ~= 'none' and (t ~= 'hash' or redis.call('HGET', KEYS[1], 'incarnation') ~= ARGV[1]) then
+			  return 0
 			end
-			return 0
+			local now = redis.call('TIME')
+			local ms = tostring(tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+			redis.call('HSET', KEYS[1], 'incarnation', ARGV[1], 'lastSeen', ms, 'workers', ARGV[3],
+			  'running', ARGV[4], 'consuming', ARGV[5])
+			redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			return 1
 			""");
 
 	/** Deletes the key if this run holds it. */
 	private static final byte[] END = RedisKeys.bytes("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			if redis.call('TYPE', KEYS[1])['ok'] == 'hash' and redis.call('HGET', KEYS[1], 'incarnation') == ARGV[1] then
 			  return redis.call('DEL', KEYS[1])
 			end
 			return 0
 			""");
+
+	/** What a heartbeat tells of its node besides being alive. */
+	interface Figures {
+
+		/** The node's task workers. */
+		int workers();
+
+		/** Tasks the node runs now. */
+		int running();
+
+		/** The task names whose streams the node reads (empty: dispatch only). */
+		List<String> consuming();
+
+	}
 
 	private final String node;
 
@@ -57,11 +80,14 @@ final class NodeHeartbeat implements RedisLoop.Step {
 
 	private final RedisLoop loop;
 
+	private final Figures figures;
+
 	private boolean lost;
 
 	NodeHeartbeat(RedisConnectionFactory factory, RedisKeys keys, String node, String incarnation,
-			Duration claimIdle) {
+			Duration claimIdle, Figures figures) {
 		this.factory = factory;
+		this.figures = figures;
 		this.node = node;
 		this.keyText = keys.node(node);
 		this.key = RedisKeys.bytes(this.keyText);
@@ -98,7 +124,10 @@ final class NodeHeartbeat implements RedisLoop.Step {
 
 	private boolean beat(RedisConnection connection) {
 		Long done = connection.scriptingCommands().eval(BEAT, ReturnType.INTEGER, 1, this.key, this.incarnation,
-				RedisKeys.bytes(Long.toString(this.claimIdle.toMillis())));
+				RedisKeys.bytes(Long.toString(this.claimIdle.toMillis())),
+				RedisKeys.bytes(Integer.toString(this.figures.workers())),
+				RedisKeys.bytes(Integer.toString(this.figures.running())),
+				RedisKeys.bytes(String.join(",", this.figures.consuming())));
 		return done != null && done > 0;
 	}
 

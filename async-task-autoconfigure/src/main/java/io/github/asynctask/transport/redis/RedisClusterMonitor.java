@@ -5,11 +5,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.github.asynctask.execution.DaemonScheduler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -68,7 +68,7 @@ public final class RedisClusterMonitor implements SmartLifecycle {
 
 	private volatile RedisClusterView.@Nullable Cluster latest;
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private final DaemonScheduler scheduler = new DaemonScheduler("async-task-redis-monitor");
 
 	private boolean failing;
 
@@ -94,15 +94,10 @@ public final class RedisClusterMonitor implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		if (this.scheduler != null) {
+		ScheduledExecutorService scheduler = this.scheduler.start();
+		if (scheduler == null) {
 			return;
 		}
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "async-task-redis-monitor");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler = scheduler;
 		// where the dead-letter streams are now, before the task server starts: every later one is counted
 		scheduler.submit(this::followDeadLettersQuietly);
 		scheduler.scheduleWithFixedDelay(this::readQuietly, 0, this.period.toMillis(), TimeUnit.MILLISECONDS);
@@ -131,16 +126,12 @@ public final class RedisClusterMonitor implements SmartLifecycle {
 
 	@Override
 	public synchronized void stop() {
-		ScheduledExecutorService scheduler = this.scheduler;
-		this.scheduler = null;
-		if (scheduler != null) {
-			scheduler.shutdownNow();
-		}
+		this.scheduler.stop();
 	}
 
 	@Override
-	public synchronized boolean isRunning() {
-		return this.scheduler != null;
+	public boolean isRunning() {
+		return this.scheduler.isRunning();
 	}
 
 	private void readQuietly() {

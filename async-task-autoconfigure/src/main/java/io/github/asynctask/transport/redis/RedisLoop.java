@@ -26,6 +26,9 @@ final class RedisLoop implements Runnable {
 	/** How a Redis error reply starts: an upper-case code, e.g. {@code ERR}, {@code WRONGTYPE}, {@code NOGROUP}. */
 	private static final Pattern ERROR_REPLY = Pattern.compile("[A-Z]{2,}( |$)");
 
+	/** The error replies of a Redis that cannot serve commands yet (see {@link #notReady}). */
+	private static final Pattern NOT_READY = Pattern.compile("(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN) ");
+
 	private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -202,6 +205,25 @@ final class RedisLoop implements Runnable {
 		}
 	}
 
+	/**
+	 * Whether an error is Redis saying it cannot serve commands yet, though it will soon by itself: still loading its
+	 * data after a restart ({@code LOADING}), running a long script ({@code BUSY}), a replica without its master
+	 * ({@code MASTERDOWN}), a cluster that is re-forming ({@code CLUSTERDOWN}, {@code TRYAGAIN}). A write refused so
+	 * is retried, like one whose connection broke, rather than failed.
+	 */
+	static boolean notReady(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			String message = t.getMessage();
+			if (message != null && NOT_READY.matcher(message).lookingAt()) {
+				return true;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return false;
+	}
+
 	/** An error and its root cause's message, e.g. Redis's own error reply ({@code WRONGTYPE ...}). */
 	static String describe(Throwable error) {
 		Throwable root = error;
@@ -217,9 +239,12 @@ final class RedisLoop implements Runnable {
 	 */
 	static boolean refused(Throwable error) {
 		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t.getClass().getName().endsWith("RedisCommandExecutionException")
-					|| t.getClass().getName().endsWith("JedisDataException")) {
-				return true;
+			// by name, superclasses included (Lettuce's RedisLoadingException, RedisBusyException extend it)
+			for (Class<?> type = t.getClass(); type != null; type = type.getSuperclass()) {
+				if (type.getName().endsWith("RedisCommandExecutionException")
+						|| type.getName().endsWith("JedisDataException")) {
+					return true;
+				}
 			}
 			// a pipelined command's error reply comes as this, with Redis's message ("WRONGTYPE Operation ...")
 			if (t instanceof InvalidDataAccessApiUsageException && t.getMessage() != null

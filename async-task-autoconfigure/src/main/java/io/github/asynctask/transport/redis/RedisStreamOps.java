@@ -169,13 +169,13 @@ final class RedisStreamOps {
 	}
 
 	/**
-	 * Delivery counts of some pending entries of one consumer, by entry id.
+	 * Delivery counts of some pending entries of one consumer, by entry id, oldest first.
 	 */
 	static Map<String, Long> deliveryCounts(RedisConnection connection, byte[] key, String consumer, String firstId,
 			String lastId, int count) {
 		PendingMessages pending = connection.streamCommands().xPending(key, RedisKeys.GROUP,
 				XPendingOptions.range(Range.closed(firstId, lastId), (long) count).consumer(consumer));
-		Map<String, Long> counts = new HashMap<>();
+		Map<String, Long> counts = new java.util.LinkedHashMap<>();
 		if (pending != null) {
 			for (PendingMessage message : pending) {
 				counts.put(message.getIdAsString(), message.getTotalDeliveryCount());

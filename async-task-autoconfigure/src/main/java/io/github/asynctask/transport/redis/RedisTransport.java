@@ -166,8 +166,27 @@ public final class RedisTransport implements TaskTransport {
 		KeyedStreams keyedStreams = new KeyedStreams(streams, this.keys, this.settings.partitions());
 		String incarnation = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1L);
 		String replyStart;
+		List<String> consumed = this.settings.consume() ? streams.all().stream().map((s) -> s.taskName).toList()
+				: List.of();
 		NodeHeartbeat heartbeat = new NodeHeartbeat(this.factory, this.keys, node, incarnation,
-				this.settings.claimIdle());
+				this.settings.claimIdle(), new NodeHeartbeat.Figures() {
+
+					@Override
+					public int workers() {
+						return RedisTransport.this.local.taskWorkerNum();
+					}
+
+					@Override
+					public int running() {
+						return RedisTransport.this.local.running();
+					}
+
+					@Override
+					public List<String> consuming() {
+						return consumed;
+					}
+
+				});
 		try (RedisConnection connection = this.factory.getConnection()) {
 			keyedStreams.recordCounts(connection, streams.all().stream().map((stream) -> stream.taskName).toList());
 			heartbeat.claim(connection);
@@ -189,7 +208,7 @@ public final class RedisTransport implements TaskTransport {
 		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), streams.all(),
 				consuming ? this.settings.batchSize() : 0);
 		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, keyedStreams,
-				this.runner.completion(), incarnation, mover::wake);
+				this.runner, incarnation, mover::wake);
 		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), (task) -> this.local.offer(task, Admission.TRY),
@@ -208,7 +227,7 @@ public final class RedisTransport implements TaskTransport {
 			replyWriter = new ReplyWriter(writer, held, this.keys, node, new HandBack(this.factory, node));
 			inbound = new Inbound(held, replyWriter,
 					(task, mayWait) -> this.local.offer(task, mayWait ? Admission.POLICY : Admission.TRY),
-					this.settings.maxDeliveries());
+					this.settings.maxDeliveries(), this.runner);
 			for (TaskStream stream : streams.all()) {
 				readers.add(new StreamReader(this.factory, node, stream, held, inbound, this.settings.batchSize()));
 			}

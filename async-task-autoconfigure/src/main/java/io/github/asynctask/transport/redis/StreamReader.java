@@ -1,7 +1,6 @@
 package io.github.asynctask.transport.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -158,37 +158,54 @@ final class StreamReader implements RedisLoop.Step {
 	/**
 	 * Reads (up to {@code room} of) the entries pending for this node's consumer name that it does not hold: after a
 	 * restart with the same node id, or after a read whose reply the broken connection lost. Goes on from where it
-	 * stopped in the next round, until it reaches the end.
+	 * stopped in the next round, until it reaches the end. It finds them with {@code XPENDING} and reads them with
+	 * {@code XRANGE}, which count no delivery: reading them again with {@code XREADGROUP} would count one for every
+	 * pending entry, held ones included, at each reconnect, until entries that ran once were dead-lettered. An entry
+	 * found so is counted one delivery more than Redis says (the delivery whose read never reached this node).
 	 */
 	private void readOwnPending(RedisConnection connection, int room) {
-		List<ByteRecord> records = connection.streamCommands().xReadGroup(this.consumer,
-				StreamReadOptions.empty().count(room),
-				StreamOffset.create(this.stream.keyBytes, ReadOffset.from(this.pendingFrom)));
-		if (records == null || records.isEmpty()) {
+		String from = this.pendingFrom;
+		int page = room + this.stream.held().size() + 1;
+		Map<String, Long> pending = RedisStreamOps.deliveryCounts(connection, this.stream.keyBytes, this.node,
+				(from != null) ? from : "0-0", "+", page);
+		pending.remove(from); // where the last page ended: seen already
+		if (pending.isEmpty()) {
 			this.pendingFrom = null;
 			return;
 		}
-		this.pendingFrom = records.get(records.size() - 1).getId().getValue();
-		List<ByteRecord> fresh = new ArrayList<>(records.size());
-		for (ByteRecord record : records) {
-			if (!this.stream.held().contains(record.getId().getValue())) {
-				fresh.add(record);
+		int taken = 0;
+		for (Map.Entry<String, Long> entry : pending.entrySet()) {
+			String id = entry.getKey();
+			this.pendingFrom = id;
+			if (this.stream.held().contains(id)) {
+				continue;
+			}
+			if (taken == room) {
+				this.pendingFrom = previous(pending, id);
+				return;
+			}
+			taken++;
+			List<ByteRecord> records = connection.streamCommands().xRange(this.stream.keyBytes, Range.closed(id, id));
+			Map<byte[], byte[]> value = (records == null || records.isEmpty()) ? null : records.get(0).getValue();
+			if (value == null || value.isEmpty()) {
+				this.inbound.deleted(this.stream, id, entry.getValue());
+			}
+			else {
+				this.inbound.take(this.stream, id, Entries.fields(value), entry.getValue() + 1, true);
 			}
 		}
-		if (!fresh.isEmpty()) {
-			Map<String, Long> counts = RedisStreamOps.deliveryCounts(connection, this.stream.keyBytes, this.node,
-					fresh.get(0).getId().getValue(), fresh.get(fresh.size() - 1).getId().getValue(), fresh.size());
-			for (ByteRecord record : fresh) {
-				String id = record.getId().getValue();
-				Map<byte[], byte[]> value = record.getValue();
-				if (value == null || value.isEmpty()) {
-					this.inbound.deleted(this.stream, id, counts.getOrDefault(id, 1L));
-				}
-				else {
-					this.inbound.take(this.stream, id, Entries.fields(value), counts.getOrDefault(id, 2L), true);
-				}
+	}
+
+	/** The id before {@code id} in the page (where the next page goes on from), or {@code 0-0}. */
+	private static String previous(Map<String, Long> page, String id) {
+		String previous = "0-0";
+		for (String each : page.keySet()) {
+			if (each.equals(id)) {
+				break;
 			}
+			previous = each;
 		}
+		return previous;
 	}
 
 }

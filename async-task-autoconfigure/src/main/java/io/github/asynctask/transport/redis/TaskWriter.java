@@ -15,6 +15,7 @@ import io.github.asynctask.TaskStatus;
 import io.github.asynctask.dispatch.Admission;
 import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.Task;
+import io.github.asynctask.execution.TaskRunner;
 import io.github.asynctask.workers.WhenFull;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,6 +39,10 @@ final class TaskWriter {
 
 	private static final Log logger = LogFactory.getLog(TaskWriter.class);
 
+	private static final long FIRST_RETRY_MILLIS = 50;
+
+	private static final long MAX_RETRY_MILLIS = 2000;
+
 	private final RedisTransportSettings settings;
 
 	private final RedisConnectionFactory factory;
@@ -52,6 +57,9 @@ final class TaskWriter {
 
 	private final Completion completion;
 
+	/** The execution chains, whose links write what a task carries to the node that runs it. */
+	private final TaskRunner runner;
+
 	private final String node;
 
 	private final String incarnation;
@@ -63,15 +71,16 @@ final class TaskWriter {
 	private final Consumer<TaskStream> earlier;
 
 	TaskWriter(RedisTransportSettings settings, RedisConnectionFactory factory, PipelinedWriter writer,
-			AwaitingReplies awaiting, TaskStreams streams, KeyedStreams keyed, Completion completion,
-			String incarnation, Consumer<TaskStream> earlier) {
+			AwaitingReplies awaiting, TaskStreams streams, KeyedStreams keyed, TaskRunner runner, String incarnation,
+			Consumer<TaskStream> earlier) {
 		this.settings = settings;
 		this.factory = factory;
 		this.writer = writer;
 		this.awaiting = awaiting;
 		this.streams = streams;
 		this.keyed = keyed;
-		this.completion = completion;
+		this.completion = runner.completion();
+		this.runner = runner;
 		this.node = settings.nodeId();
 		this.incarnation = incarnation;
 		this.channel = RedisKeys.bytes(DelayedEntries.channel(settings.keyPrefix()));
@@ -85,6 +94,7 @@ final class TaskWriter {
 		TaskStream stream = (keyText != null) ? this.keyed.streamOf(task.handler(), keyText)
 				: this.streams.of(task.handler());
 		byte[] payload = stream.codec.payload(task);
+		byte[] context = ContextHeaders.write(this.runner.chain(task).writeContext(task));
 		int capacity = this.settings.backlogCapacity();
 		if (this.writer.backlog() >= capacity
 				&& !awaitRoom(task, admission, () -> this.writer.backlog() >= capacity, () -> this.writer.backlog()
@@ -103,7 +113,7 @@ final class TaskWriter {
 			return false;
 		}
 		this.awaiting.add(task);
-		AddTask add = new AddTask(task, stream, payload, keyText);
+		AddTask add = new AddTask(task, stream, payload, context, keyText);
 		if (task.isHeld()) {
 			task.onRelease(add::released);
 			if (!task.isHeld()) {
@@ -153,17 +163,23 @@ final class TaskWriter {
 
 		private final byte[] payload;
 
+		private final byte @Nullable [] context;
+
 		private final @Nullable String key;
 
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
+		/** Writes Redis refused because it was not ready (writer thread only). */
+		private int retries;
+
 		/** When a delayed task was dispatched (ms), written in its entry: it enters its stream much later. */
 		private final long dispatchedMillis;
 
-		AddTask(Task task, TaskStream stream, byte[] payload, @Nullable String key) {
+		AddTask(Task task, TaskStream stream, byte[] payload, byte @Nullable [] context, @Nullable String key) {
 			this.task = task;
 			this.stream = stream;
 			this.payload = payload;
+			this.context = context;
 			this.key = key;
 			this.dispatchedMillis = (task.dueNanos() != 0) ? System.currentTimeMillis() : 0;
 		}
@@ -186,7 +202,7 @@ final class TaskWriter {
 			// origin, incarnation and id first: a delayed entry's member is found again by them (DelayedEntries)
 			Map<byte[], byte[]> entry = Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION,
 					TaskWriter.this.incarnation, Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload,
-					Entries.KEY, this.key);
+					Entries.CONTEXT, this.context, Entries.KEY, this.key);
 			if (this.task.dueNanos() != 0) {
 				entry.put(RedisKeys.bytes(DelayedEntries.DISPATCHED), RedisKeys.bytes(Long.toString(this.dispatchedMillis)));
 				// what is left of its delay now; Redis adds it to its own clock
@@ -208,6 +224,12 @@ final class TaskWriter {
 			}
 			Object result = results.get(0);
 			if (result instanceof Throwable error) {
+				if (RedisLoop.notReady(error) && !this.task.isDecided()) {
+					// e.g. LOADING after a restart: written once Redis serves again, as after a lost connection
+					TaskWriter.this.writer.retry(this,
+							Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(this.retries++, 6)));
+					return;
+				}
 				fail(this.task, "could not be written to Redis: " + error);
 				return;
 			}

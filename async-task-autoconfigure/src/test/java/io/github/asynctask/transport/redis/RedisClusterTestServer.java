@@ -133,7 +133,7 @@ final class RedisClusterTestServer implements AutoCloseable {
 		}
 	}
 
-	private static @Nullable String binary(Path dir) throws IOException {
+	static @Nullable String binary(Path dir) throws IOException {
 		for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
 			if (new File(candidate).canExecute()) {
 				return candidate;

@@ -2,7 +2,10 @@ package io.github.asynctask.transport.redis;
 
 import java.time.Duration;
 
+import io.github.asynctask.TaskFailedException;
 import io.github.asynctask.TaskStatus;
+import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.transport.redis.RedisNodes.Boom;
 import io.github.asynctask.transport.redis.RedisNodes.Echo;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Meters count on the node where their event happens: a task dispatched on one node and run on another is
@@ -41,6 +45,34 @@ class RedisMetersTests {
 			assertThat(ranAtOrigin.count()).isZero();
 			assertThat(ranAtOrigin.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isZero();
 		}
+	}
+
+	@Test
+	void outcomesReportedBackAreCountedAsResultsAtTheOriginOnly() {
+		try (RedisNodes nodes = new RedisNodes("results")) {
+			ConfigurableApplicationContext origin = nodes.start("web-" + System.nanoTime(),
+					"async-task.redis.consume=false");
+			ConfigurableApplicationContext worker = nodes.start("worker-" + System.nanoTime());
+			TaskTemplate template = RedisNodes.template(origin);
+			for (int i = 0; i < 3; i++) {
+				template.dispatchAndWait(new Echo("result " + i), WAIT);
+			}
+			assertThatExceptionOfType(TaskFailedException.class)
+				.isThrownBy(() -> template.dispatchAndWait(new Boom("reported back"), WAIT));
+			MeterRegistry atOrigin = origin.getBean(MeterRegistry.class);
+			MeterRegistry atWorker = worker.getBean(MeterRegistry.class);
+			assertThat(results(atOrigin, "Echo", TaskStatus.SUCCEEDED)).isEqualTo(3);
+			assertThat(results(atOrigin, "Boom", TaskStatus.FAILED)).isEqualTo(1);
+			assertThat(results(atOrigin, "Echo", TaskStatus.FAILED)).isZero();
+			// the worker ran them (completed there) and received no result; the origin completed none
+			assertThat(results(atWorker, "Echo", TaskStatus.SUCCEEDED)).isZero();
+			assertThat(completed(atWorker)).isEqualTo(3);
+			assertThat(completed(atOrigin)).isZero();
+		}
+	}
+
+	private static double results(MeterRegistry registry, String task, TaskStatus outcome) {
+		return registry.get("async.task.results").tags("task", task, "outcome", outcome.name()).functionCounter().count();
 	}
 
 	private static double count(MeterRegistry registry, String name) {

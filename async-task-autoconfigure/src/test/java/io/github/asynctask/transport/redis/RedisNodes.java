@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.asynctask.TaskContext;
 import io.github.asynctask.TaskResult;
@@ -38,6 +39,9 @@ final class RedisNodes implements AutoCloseable {
 	/** Attempts seen by handlers, by payload label. */
 	static final Map<String, List<Integer>> ATTEMPTS = new ConcurrentHashMap<>();
 
+	/** Runs of {@link Tick} (cheap enough for a soak), by node id. */
+	static final Map<String, LongAdder> TICKS = new ConcurrentHashMap<>();
+
 	final String prefix;
 
 	private final String[] redis;
@@ -59,6 +63,11 @@ final class RedisNodes implements AutoCloseable {
 	/** Nodes on a Redis Cluster of the test's own, with the default key prefix. */
 	static RedisNodes onCluster(RedisClusterTestServer cluster) {
 		return new RedisNodes("async-task", cluster.springProperties(), false);
+	}
+
+	/** Nodes on a Redis of the test's own, under a key prefix of the test's. */
+	static RedisNodes onServer(RedisOwnServer server, String test) {
+		return new RedisNodes(RedisTestServer.uniquePrefix(test), server.springProperties(), false);
 	}
 
 	/** Nodes on a Redis of the test's own (e.g. one it stops and starts again). */
@@ -149,6 +158,10 @@ final class RedisNodes implements AutoCloseable {
 	record Receipt(String text, String node, int attempt) {
 	}
 
+	/** Counts its run in {@link #TICKS} (nothing else: a soak runs it hundreds of thousands of times). */
+	record Tick(long n) {
+	}
+
 	/** Counts its run in Redis (so runs are seen across JVMs), sleeps {@code millis}, returns its attempt. */
 	record Job(String label, long millis) {
 	}
@@ -186,6 +199,12 @@ final class RedisNodes implements AutoCloseable {
 			this.redis.opsForHash().increment(this.prefix + ":test:runs-by-node", this.node, 1);
 			Thread.sleep(job.millis()); // the task's own work
 			return context.attempt();
+		}
+
+		@OnTask
+		long tick(Tick tick) {
+			TICKS.computeIfAbsent(this.node, (key) -> new LongAdder()).increment();
+			return tick.n();
 		}
 
 		@OnTask

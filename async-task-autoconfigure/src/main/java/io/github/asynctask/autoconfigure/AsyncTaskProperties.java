@@ -257,6 +257,12 @@ public class AsyncTaskProperties {
 		 */
 		private long maxBacklog = 1_000_000;
 
+		/**
+		 * Partition streams per task name for keyed tasks (withKey): each is owned by one live node at a time, so
+		 * this bounds how many nodes run one task name's keyed tasks at once. Must be the same on every node.
+		 */
+		private int partitions = 16;
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -336,6 +342,17 @@ public class AsyncTaskProperties {
 			Assert.isTrue(maxBacklog >= 1, () -> "async-task.redis.max-backlog must be at least 1, but was " + maxBacklog
 					+ ". Set the most entries not yet read per task stream before dispatch pushes back, e.g. 1000000.");
 			this.maxBacklog = maxBacklog;
+		}
+
+		public int getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(int partitions) {
+			Assert.isTrue(partitions >= 1 && partitions <= 1024, () -> "async-task.redis.partitions must be between 1 "
+					+ "and 1024, but was " + partitions + ". Set the number of partition streams per task name for "
+					+ "keyed tasks, e.g. 16 (the same on every node).");
+			this.partitions = partitions;
 		}
 
 	}

@@ -79,7 +79,7 @@ public final class AsyncTaskRedisAutoConfiguration {
 			RedisTransportSettings settings = new RedisTransportSettings(redis.getKeyPrefix(), nodeId,
 					redis.isConsume(), redis.getClaimIdle(), redis.getMaxDeliveries(), redis.getBatchSize(),
 					redis.getMaxPayloadBytes(), redis.getMaxBacklog(), properties.getQueueCapacity(),
-					properties.getWhenFull(), properties.getBlockTimeout());
+					properties.getWhenFull(), properties.getBlockTimeout(), redis.getPartitions());
 			JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 			return new RedisTransport(settings, factory, new JsonCodec(mapper), registry,
 					runner, pool);

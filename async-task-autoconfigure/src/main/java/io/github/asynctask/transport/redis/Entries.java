@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * <li>task entry ({@code <prefix>:task:<name>}): {@code o} origin node, {@code g} origin incarnation, {@code i}
  * task id at the origin, {@code p} payload JSON, {@code d} attempts made before a hand-back (optional), {@code r}
  * the id of the task's first entry, kept in the stream until the task's reply is written (a hand-back's copy
- * only), {@code c} the dispatching context, a JSON object of text headers (optional; see {@link ContextHeaders})</li>
+ * only), {@code c} the dispatching context, a JSON object of text headers (optional; see {@link ContextHeaders}),
+ * {@code k} the key of a keyed task (its {@code String.valueOf}; in a partition stream
+ * {@code <prefix>:task:<name>:{<p>}})</li>
  * <li>reply entry ({@code <prefix>:reply:<node>}): {@code g}, {@code i}, {@code s} status name, {@code v} result
  * JSON (success), {@code ec}/{@code em}/{@code es} error class, message and stack (failure), {@code p} payload
  * JSON echoed, {@code w} worker id, {@code a} attempts, {@code n} run time in nanoseconds, {@code x} node that ran
@@ -36,6 +38,8 @@ public final class Entries {
 	static final String PAYLOAD = "p";
 
 	static final String DELIVERED_BEFORE = "d";
+
+	static final String KEY = "k";
 
 	static final String CONTEXT = "c";
 

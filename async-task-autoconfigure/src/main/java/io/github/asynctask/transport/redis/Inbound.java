@@ -70,11 +70,6 @@ final class Inbound {
 		if (!this.held.hold(stream, id)) {
 			return;
 		}
-		if (deliveries > this.maxDeliveries) {
-			this.replies.deadLetter(stream, id, fields, "delivered " + deliveries + " times, more than "
-					+ "async-task.redis.max-deliveries=" + this.maxDeliveries, deliveries);
-			return;
-		}
 		try {
 			start(stream, id, fields, deliveries, mayWait);
 		}
@@ -93,6 +88,22 @@ final class Inbound {
 	}
 
 	private void start(TaskStream stream, String id, Map<String, byte[]> fields, long deliveries, boolean mayWait) {
+		Task task = task(stream, id, fields, deliveries);
+		if (task != null) {
+			offer(task, mayWait);
+		}
+	}
+
+	/**
+	 * The task of an entry this node holds, or {@code null} if the entry went to the dead-letter stream instead
+	 * (delivered too often, malformed, or its payload cannot be decoded).
+	 */
+	@Nullable Task task(TaskStream stream, String id, Map<String, byte[]> fields, long deliveries) {
+		if (deliveries > this.maxDeliveries) {
+			this.replies.deadLetter(stream, id, fields, "delivered " + deliveries + " times, more than "
+					+ "async-task.redis.max-deliveries=" + this.maxDeliveries, deliveries);
+			return null;
+		}
 		byte[] payloadJson = fields.get(Entries.PAYLOAD);
 		String origin;
 		long originId;
@@ -108,14 +119,14 @@ final class Inbound {
 		}
 		catch (IllegalArgumentException ex) {
 			this.replies.deadLetter(stream, id, fields, "malformed entry: " + ex.getMessage(), deliveries);
-			return;
+			return null;
 		}
 		try {
 			payload = stream.codec.readPayload(payloadJson);
 		}
 		catch (TaskCodec.Undecodable ex) {
 			this.replies.deadLetter(stream, id, fields, ex.getMessage(), deliveries);
-			return;
+			return null;
 		}
 		long before = Entries.number(fields, Entries.DELIVERED_BEFORE, 0);
 		ReplyWriter.Reply reply = this.replies.reply(stream, id, fields, payloadJson, origin, originId,
@@ -133,7 +144,7 @@ final class Inbound {
 			this.runner.chain(task).readContext(task, context);
 		}
 		task.recordRemoteRun(-1, (int) Math.max(0, deliveries + before - 1), 0);
-		offer(task, mayWait);
+		return task;
 	}
 
 	private void offer(Task task, boolean mayWait) {

@@ -109,6 +109,10 @@ final class PipelinedWriter implements RedisLoop.Step {
 	 * {@link Write#done}, once the write the entry waited for succeeded.
 	 */
 	void acknowledge(TaskStream stream, String id, Runnable acked) {
+		if (stream.fence != null) {
+			stream.fence.acknowledge(id, acked); // a partition's entry: acknowledged under its lease
+			return;
+		}
 		this.acks.computeIfAbsent(stream, (key) -> new ArrayList<>()).add(new Ack(id, acked));
 	}
 

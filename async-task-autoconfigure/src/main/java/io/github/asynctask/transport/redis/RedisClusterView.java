@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -104,7 +105,7 @@ public final class RedisClusterView {
 						delayed[1], delayed[3], length(connection, this.keys.dead(name))));
 			}
 			return new Cluster(this.keys.prefix(), this.node, nodes(connection, consuming, idle), streams,
-					unknownStreams(connection, names));
+					unknownStreams(connection, names), partitions(connection, names));
 		}
 	}
 
@@ -155,6 +156,35 @@ public final class RedisClusterView {
 		return List.copyOf(nodes.values());
 	}
 
+	/**
+	 * The partitions of keyed tasks each node owns now, by node id, as {@code <task-name>:<partition>}: from the
+	 * partition count recorded per task name and each partition's lease (owner, and its end on Redis's clock).
+	 */
+	private Map<String, List<String>> partitions(RedisConnection connection, Collection<String> names) {
+		Map<String, List<String>> owned = new TreeMap<>();
+		long now = redisMillis(connection);
+		for (String name : names) {
+			byte[] recorded = connection.stringCommands().get(RedisKeys.bytes(this.keys.partitions(name)));
+			Integer count = number((recorded != null) ? RedisKeys.text(recorded) : null);
+			for (int p = 0; count != null && p < count; p++) {
+				List<byte[]> lease = connection.hashCommands().hMGet(RedisKeys.bytes(this.keys.lease(name, p)),
+						RedisKeys.bytes("o"), RedisKeys.bytes("u"));
+				if (lease == null || lease.size() < 2 || lease.get(0) == null || lease.get(0).length == 0) {
+					continue;
+				}
+				if (millis(lease.get(1) != null ? RedisKeys.text(lease.get(1)) : null, 0) > now) {
+					owned.computeIfAbsent(RedisKeys.text(lease.get(0)), (id) -> new ArrayList<>()).add(name + ":" + p);
+				}
+			}
+		}
+		return owned;
+	}
+
+	private static long redisMillis(RedisConnection connection) {
+		Long time = connection.serverCommands().time(TimeUnit.MILLISECONDS);
+		return (time != null) ? time : System.currentTimeMillis();
+	}
+
 	private static Map<String, String> heartbeat(RedisConnection connection, byte[] key) {
 		Map<String, String> fields = new TreeMap<>();
 		try {
@@ -191,18 +221,11 @@ public final class RedisClusterView {
 		Set<String> unknown = new TreeSet<>();
 		for (String key : RedisStreamOps.taskStreams(connection, this.keys)) {
 			String name = this.keys.taskNameOf(key);
-			if (name != null && !names.contains(name) && !isPartition(name, names)) {
+			if (name != null && !names.contains(name)) {
 				unknown.add(name);
 			}
 		}
 		return List.copyOf(unknown);
-	}
-
-	/** A keyed task's partition stream ({@code <task-name>:<partition>}) of a known task name. */
-	private static boolean isPartition(String name, Collection<String> names) {
-		int colon = name.lastIndexOf(':');
-		return colon > 0 && names.contains(name.substring(0, colon))
-				&& name.substring(colon + 1).chars().allMatch(Character::isDigit);
 	}
 
 	private static String escape(String pattern) {
@@ -245,9 +268,10 @@ public final class RedisClusterView {
 	 * @param nodes the live nodes
 	 * @param streams per task name of this application, its stream
 	 * @param unknownStreams task names with a stream under the prefix but no handler here
+	 * @param partitions by node id, the partitions of keyed tasks it owns now ({@code <task-name>:<partition>})
 	 */
 	public record Cluster(String keyPrefix, String node, List<Node> nodes, Map<String, Stream> streams,
-			List<String> unknownStreams) {
+			List<String> unknownStreams, Map<String, List<String>> partitions) {
 	}
 
 	/**

@@ -103,13 +103,32 @@ public final class RedisDeadLetters {
 					if (entry.keySet().stream().noneMatch((name) -> Entries.PAYLOAD.equals(RedisKeys.text(name)))) {
 						continue; // no payload: nothing to run
 					}
-					connection.streamCommands().xAdd(RedisStreamOps.record(task, entry), XAddOptions.none());
+					connection.streamCommands().xAdd(RedisStreamOps.record(target(connection, taskName, task, entry), entry),
+							XAddOptions.none());
 					connection.streamCommands().xDel(dead, record.getId());
 					redriven++;
 				}
 			}
 		}
 		return redriven;
+	}
+
+	/**
+	 * Where a dead letter goes back to: a keyed task's to its key's partition stream (behind the tasks of its key
+	 * there), any other to its task name's stream.
+	 */
+	private byte[] target(RedisConnection connection, String taskName, byte[] task, Map<byte[], byte[]> entry) {
+		for (Map.Entry<byte[], byte[]> field : entry.entrySet()) {
+			if (Entries.KEY.equals(RedisKeys.text(field.getKey()))) {
+				byte[] count = connection.stringCommands().get(RedisKeys.bytes(this.keys.partitions(taskName)));
+				if (count != null) {
+					int partition = KeyedStreams.partitionOf(RedisKeys.text(field.getValue()),
+							Integer.parseInt(RedisKeys.text(count)));
+					return RedisKeys.bytes(this.keys.partition(taskName, partition));
+				}
+			}
+		}
+		return task;
 	}
 
 	/**

@@ -99,7 +99,7 @@ public final class RedisTransport implements TaskTransport {
 			ReplyReader replies, NodeCleanup cleanup,
 			@Nullable HeldEntries held, @Nullable ReplyWriter answers, @Nullable Inbound inbound,
 			List<StreamReader> readers,
-			@Nullable Leases leases) {
+			@Nullable Leases leases, @Nullable KeyedConsumer keyed, @Nullable PartitionLeases partitionLeases) {
 	}
 
 	// Dispatch (outbound)
@@ -154,12 +154,6 @@ public final class RedisTransport implements TaskTransport {
 					+ "(async-task.transport=redis): a task runs on whichever node reads it, not on a worker of "
 					+ "this node. Dispatch without onWorker, or use async-task.transport=local.");
 		}
-		if (routing.key() != null) {
-			throw new IllegalArgumentException("withKey(" + routing.key() + ") is not supported in redis mode "
-					+ "(async-task.transport=redis) yet: keeping one key's tasks in order across nodes needs each "
-					+ "key's sub-stream read by one node at a time, which this version does not do. Dispatch "
-					+ "without withKey, or use async-task.transport=local.");
-		}
 	}
 
 	// Lifecycle
@@ -169,6 +163,7 @@ public final class RedisTransport implements TaskTransport {
 		String node = this.settings.nodeId();
 		TaskStreams streams = new TaskStreams(this.registry.handlers(), this.keys, this.codec,
 				this.settings.maxPayloadBytes());
+		KeyedStreams keyedStreams = new KeyedStreams(streams, this.keys, this.settings.partitions());
 		String incarnation = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1L);
 		String replyStart;
 		List<String> consumed = this.settings.consume() ? streams.all().stream().map((s) -> s.taskName).toList()
@@ -193,6 +188,7 @@ public final class RedisTransport implements TaskTransport {
 
 				});
 		try (RedisConnection connection = this.factory.getConnection()) {
+			keyedStreams.recordCounts(connection, streams.all().stream().map((stream) -> stream.taskName).toList());
 			heartbeat.claim(connection);
 			replyStart = RedisStreamOps.lastId(connection, RedisKeys.bytes(this.keys.reply(node)));
 			reportUnknownStreams(connection, streams);
@@ -211,8 +207,8 @@ public final class RedisTransport implements TaskTransport {
 		// a node that does not consume moves no delayed task: it only reads how many wait
 		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), streams.all(),
 				consuming ? this.settings.batchSize() : 0);
-		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, this.runner,
-				incarnation, mover::wake);
+		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, keyedStreams,
+				this.runner, incarnation, mover::wake);
 		StreamBacklogs backlogs = new StreamBacklogs(this.factory, node, streams.all());
 		ReplyReader replies = new ReplyReader(this.factory, node, this.keys, incarnation, replyStart, this.awaiting,
 				streams, this.runner.completion(), this.local::offerDecided,
@@ -222,6 +218,8 @@ public final class RedisTransport implements TaskTransport {
 		Inbound inbound = null;
 		List<StreamReader> readers = new ArrayList<>();
 		Leases leases = null;
+		KeyedConsumer keyed = null;
+		PartitionLeases partitionLeases = null;
 		if (consuming) {
 			// what the workers can start now, plus a prefetch of one per worker so that a freed worker finds its next
 			// task queued while the reader fetches more (up to batch-size for tasks they finish within a millisecond)
@@ -235,14 +233,19 @@ public final class RedisTransport implements TaskTransport {
 			}
 			leases = new Leases(this.factory, node, streams.all(), held, inbound, this.settings.batchSize(),
 					this.settings.claimIdle());
+			keyed = new KeyedConsumer(this.factory, node, keyedStreams, inbound,
+					(task, mayWait) -> this.local.offer(task, Admission.TRY), this.runner.completion(),
+					this.settings.batchSize());
+			partitionLeases = new PartitionLeases(this.factory, node, this.keys, keyedStreams, keyed::wake,
+					this.settings.claimIdle());
 		}
-		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, this.runner.completion(),
+		ReplyExpiry expiry = new ReplyExpiry(this.awaiting, streams, keyedStreams, this.runner.completion(),
 				this.local::offerDecided, this.keys.reply(node), replies::readUpTo,
 				this.settings.claimIdle().toNanos());
 		NodeCleanup cleanup = new NodeCleanup(this.factory, this.keys, node, streams.all(), this.settings.claimIdle(),
 				expiry);
 		this.parts = new Parts(streams, heartbeat, writer, tasks, backlogs, mover, replies, cleanup, held, replyWriter,
-				inbound, readers, leases);
+				inbound, readers, leases, keyed, partitionLeases);
 		this.running = true;
 		heartbeat.start();
 		writer.start();
@@ -254,9 +257,14 @@ public final class RedisTransport implements TaskTransport {
 		if (leases != null) {
 			leases.start();
 		}
+		if (keyed != null && partitionLeases != null) {
+			keyed.start();
+			partitionLeases.start();
+		}
 		logger.info("Redis transport started: node '" + node + "', key prefix '" + this.keys.prefix() + "', "
 				+ ((leases != null) ? "consuming " + streams.all() : "dispatch only (consume=false)")
-				+ ", claim-idle " + this.settings.claimIdle().toMillis() + "ms, max-deliveries "
+				+ ", claim-idle " + this.settings.claimIdle().toMillis() + "ms, partitions " + this.settings.partitions()
+				+ ", max-deliveries "
 				+ this.settings.maxDeliveries() + ", batch-size " + this.settings.batchSize());
 	}
 
@@ -409,6 +417,12 @@ public final class RedisTransport implements TaskTransport {
 		}
 		stopReading(parts);
 		parts.writer.stop(Math.max(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
+		if (parts.keyed != null) {
+			parts.keyed.stop(deadlineNanos); // after the writer: the last acknowledgements go under the leases
+		}
+		if (parts.partitionLeases != null) {
+			parts.partitionLeases.stop();
+		}
 		if (parts.leases != null) {
 			parts.leases.stop();
 		}
@@ -437,6 +451,36 @@ public final class RedisTransport implements TaskTransport {
 		parts.readers.forEach(StreamReader::await);
 		if (parts.leases != null) {
 			parts.leases.stopTakingOver();
+		}
+		if (parts.keyed != null) {
+			parts.keyed.stopReading();
+		}
+		if (parts.partitionLeases != null) {
+			parts.partitionLeases.stopTaking();
+		}
+	}
+
+	/** The partitions of keyed tasks this node owns now, as {@code <task-name>:<partition>}. */
+	public List<String> ownedPartitions() {
+		Parts parts = this.parts;
+		return (parts != null && parts.keyed != null) ? parts.keyed.owned() : List.of();
+	}
+
+	/** For tests: acknowledgements of keyed entries not made because their partition's lease was lost meanwhile. */
+	long refusedKeyedAcknowledgements() {
+		Parts parts = this.parts;
+		return (parts != null && parts.keyed != null) ? parts.keyed.refusedAcknowledgements() : 0;
+	}
+
+	/**
+	 * For tests: plays (or ends) a stop-the-world pause of this node's keyed side: no lease renewal, no read, no
+	 * acknowledgement of a partition while it lasts.
+	 */
+	void pauseKeyed(boolean paused) {
+		Parts parts = this.parts;
+		if (parts != null && parts.keyed != null && parts.partitionLeases != null) {
+			parts.partitionLeases.pause(paused);
+			parts.keyed.pause(paused);
 		}
 	}
 

@@ -19,10 +19,11 @@ import io.github.asynctask.workers.WhenFull;
  * @param backlogCapacity dispatched tasks waiting to be written to Redis before the when-full policy applies
  * @param whenFull what a dispatch does when the backlog is full
  * @param blockTimeout how long a dispatch waits for room under {@code block}
+ * @param partitions partition streams per task name for keyed tasks
  */
 public record RedisTransportSettings(String keyPrefix, String nodeId, boolean consume, Duration claimIdle,
 		int maxDeliveries, int batchSize, int maxPayloadBytes, long maxBacklog, int backlogCapacity, WhenFull whenFull,
-		Duration blockTimeout) {
+		Duration blockTimeout, int partitions) {
 
 	/** The default node id: the host name and the process id, e.g. {@code web-3-4711}. */
 	public static String defaultNodeId() {

@@ -42,6 +42,8 @@ final class ReplyExpiry {
 
 	private final TaskStreams streams;
 
+	private final KeyedStreams keyed;
+
 	private final Completion completion;
 
 	private final ReplyReader.Workers workers;
@@ -62,10 +64,11 @@ final class ReplyExpiry {
 	 * @param readUpTo the id of the last reply the reply reader has handled
 	 * @param minAgeNanos how long after its dispatch a task's entry is first looked up ({@code claim-idle})
 	 */
-	ReplyExpiry(AwaitingReplies awaiting, TaskStreams streams, Completion completion, ReplyReader.Workers workers,
-			String replyKey, Supplier<String> readUpTo, long minAgeNanos) {
+	ReplyExpiry(AwaitingReplies awaiting, TaskStreams streams, KeyedStreams keyed, Completion completion,
+			ReplyReader.Workers workers, String replyKey, Supplier<String> readUpTo, long minAgeNanos) {
 		this.awaiting = awaiting;
 		this.streams = streams;
+		this.keyed = keyed;
 		this.completion = completion;
 		this.workers = workers;
 		this.replyKeyText = replyKey;
@@ -123,7 +126,8 @@ final class ReplyExpiry {
 		List<Candidate> gone = new ArrayList<>();
 		for (Candidate candidate : due) {
 			// one key per command (Redis Cluster): the entry, looked up by its id
-			List<?> found = connection.streamCommands().xRange(this.streams.of(candidate.task.handler()).keyBytes,
+			byte[] stream = this.keyed.streamOf(candidate.task, this.streams).keyBytes;
+			List<?> found = connection.streamCommands().xRange(stream,
 					Range.closed(candidate.entry, candidate.entry), Limit.limit().count(1));
 			if (found == null || found.isEmpty()) {
 				gone.add(candidate);
@@ -134,7 +138,7 @@ final class ReplyExpiry {
 
 	private void expire(Candidate candidate) {
 		Task task = candidate.task;
-		TaskStream stream = this.streams.of(task.handler());
+		TaskStream stream = this.keyed.streamOf(task, this.streams);
 		String problem = "Task " + task.taskId() + " '" + task.taskName() + "' got no reply: its entry "
 				+ candidate.entry + " is no longer in " + stream + " (done, dead-lettered, or deleted) and no reply for "
 				+ "it reached " + this.replyKeyText + "; its outcome is unknown";

@@ -197,6 +197,13 @@ final class ReplyWriter {
 			// on a node that runs entries, only its stop cancels a task
 			if (result.status() == TaskStatus.CANCELLED
 					|| (ReplyWriter.this.interrupting && result.status() != TaskStatus.SUCCEEDED)) {
+				if (this.stream.fence != null) {
+					// a keyed entry is never written again at its stream's end, behind later tasks of its key: it
+					// stays pending, in order, for the partition's next owner
+					ReplyWriter.this.held.released(this.stream, this.id);
+					this.stream.fence.leftPending(this.id);
+					return;
+				}
 				// the attempts made so far (counted from the deliveries before), or, for a task that never started
 				// here, the one it would have been
 				long attempts = Math.max(this.deliveries, task.attempts());

@@ -53,6 +53,8 @@ final class TaskWriter {
 
 	private final TaskStreams streams;
 
+	private final KeyedStreams keyed;
+
 	private final Completion completion;
 
 	/** The execution chains, whose links write what a task carries to the node that runs it. */
@@ -69,13 +71,14 @@ final class TaskWriter {
 	private final Consumer<TaskStream> earlier;
 
 	TaskWriter(RedisTransportSettings settings, RedisConnectionFactory factory, PipelinedWriter writer,
-			AwaitingReplies awaiting, TaskStreams streams, TaskRunner runner, String incarnation,
+			AwaitingReplies awaiting, TaskStreams streams, KeyedStreams keyed, TaskRunner runner, String incarnation,
 			Consumer<TaskStream> earlier) {
 		this.settings = settings;
 		this.factory = factory;
 		this.writer = writer;
 		this.awaiting = awaiting;
 		this.streams = streams;
+		this.keyed = keyed;
 		this.completion = runner.completion();
 		this.runner = runner;
 		this.node = settings.nodeId();
@@ -86,7 +89,10 @@ final class TaskWriter {
 
 	/** Takes a dispatched task; see {@link io.github.asynctask.transport.TaskTransport#send}. */
 	boolean send(Task task, Admission admission) {
-		TaskStream stream = this.streams.of(task.handler());
+		Object key = task.routing().key();
+		String keyText = (key != null) ? KeyedStreams.keyText(key) : null;
+		TaskStream stream = (keyText != null) ? this.keyed.streamOf(task.handler(), keyText)
+				: this.streams.of(task.handler());
 		byte[] payload = stream.codec.payload(task);
 		byte[] context = ContextHeaders.write(this.runner.chain(task).writeContext(task));
 		int capacity = this.settings.backlogCapacity();
@@ -107,7 +113,7 @@ final class TaskWriter {
 			return false;
 		}
 		this.awaiting.add(task);
-		AddTask add = new AddTask(task, stream, payload, context);
+		AddTask add = new AddTask(task, stream, payload, context, keyText);
 		if (task.isHeld()) {
 			task.onRelease(add::released);
 			if (!task.isHeld()) {
@@ -159,6 +165,8 @@ final class TaskWriter {
 
 		private final byte @Nullable [] context;
 
+		private final @Nullable String key;
+
 		private final AtomicBoolean submitted = new AtomicBoolean();
 
 		/** Writes Redis refused because it was not ready (writer thread only). */
@@ -167,11 +175,12 @@ final class TaskWriter {
 		/** When a delayed task was dispatched (ms), written in its entry: it enters its stream much later. */
 		private final long dispatchedMillis;
 
-		AddTask(Task task, TaskStream stream, byte[] payload, byte @Nullable [] context) {
+		AddTask(Task task, TaskStream stream, byte[] payload, byte @Nullable [] context, @Nullable String key) {
 			this.task = task;
 			this.stream = stream;
 			this.payload = payload;
 			this.context = context;
+			this.key = key;
 			this.dispatchedMillis = (task.dueNanos() != 0) ? System.currentTimeMillis() : 0;
 		}
 
@@ -193,7 +202,7 @@ final class TaskWriter {
 			// origin, incarnation and id first: a delayed entry's member is found again by them (DelayedEntries)
 			Map<byte[], byte[]> entry = Entries.entry(Entries.ORIGIN, TaskWriter.this.node, Entries.INCARNATION,
 					TaskWriter.this.incarnation, Entries.ID, this.task.taskId(), Entries.PAYLOAD, this.payload,
-					Entries.CONTEXT, this.context);
+					Entries.CONTEXT, this.context, Entries.KEY, this.key);
 			if (this.task.dueNanos() != 0) {
 				entry.put(RedisKeys.bytes(DelayedEntries.DISPATCHED), RedisKeys.bytes(Long.toString(this.dispatchedMillis)));
 				// what is left of its delay now; Redis adds it to its own clock
@@ -322,7 +331,7 @@ final class TaskWriter {
 				}
 				else if (written != null) {
 					// the writer wrote it meanwhile and may have checked before the cancel: take the entry back
-					deleteUnread(this.streams.of(task.handler()), written.toString());
+					deleteUnread(streamOf(task), written.toString());
 				}
 				return true;
 			}
@@ -331,11 +340,11 @@ final class TaskWriter {
 		boolean deleted;
 		if (place instanceof Due due) {
 			// false once moved to its stream: its entry id there is not known here
-			deleted = cancelDelayed(this.streams.of(task.handler()), task, due);
+			deleted = cancelDelayed(streamOf(task), task, due);
 		}
 		else {
 			try (RedisConnection connection = this.factory.getConnection()) {
-				deleted = RedisStreamOps.cancelUnread(connection, this.streams.of(task.handler()).keyBytes,
+				deleted = RedisStreamOps.cancelUnread(connection, streamOf(task).keyBytes,
 						place.toString());
 			}
 		}
@@ -344,6 +353,11 @@ final class TaskWriter {
 			return true;
 		}
 		return false;
+	}
+
+	/** The stream a task's entry goes to: its task name's, or for a keyed task its key's partition stream. */
+	private TaskStream streamOf(Task task) {
+		return this.keyed.streamOf(task, this.streams);
 	}
 
 	/** See {@link io.github.asynctask.transport.TaskTransport#withdraw}. */

@@ -70,12 +70,12 @@ class AsyncTaskRedisAutoConfigurationTests {
 					"async-task.redis.node-id=web-1", "async-task.redis.consume=false",
 					"async-task.redis.claim-idle=10s", "async-task.redis.max-deliveries=3",
 					"async-task.redis.batch-size=16", "async-task.redis.max-payload-bytes=2048",
-					"async-task.redis.max-backlog=500")
+					"async-task.redis.max-backlog=500", "async-task.redis.partitions=8")
 			.run((context) -> {
 				RedisTransportSettings settings = context.getBean(RedisTransport.class).settings();
 				assertThat(settings).isEqualTo(new RedisTransportSettings("shop", "web-1", false,
 						Duration.ofSeconds(10), 3, 16, 2048, 500, settings.backlogCapacity(), settings.whenFull(),
-						settings.blockTimeout()));
+						settings.blockTimeout(), 8));
 			});
 	}
 

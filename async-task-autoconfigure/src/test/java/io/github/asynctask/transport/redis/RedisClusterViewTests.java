@@ -64,7 +64,7 @@ class RedisClusterViewTests {
 							RedisKeys.bytes("1"), RedisKeys.bytes("lastSeen"), RedisKeys.bytes("1764760000000")));
 			connection.keyCommands().pExpire(RedisKeys.bytes(prefix + ":node:node-a"), 30_000);
 			connection.stringCommands().set(RedisKeys.bytes(prefix + ":node:node-b"), RedisKeys.bytes("alive"));
-			for (String stream : List.of("Known", "Known:3", "Gone")) {
+			for (String stream : List.of("Known", "Known:{3}", "Gone")) {
 				connection.streamCommands()
 					.xAdd(RedisStreamOps.record(RedisKeys.bytes(prefix + ":task:" + stream),
 							Entries.entry("p", "{}")), org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions.none());

@@ -172,7 +172,7 @@ final class RedisNodes implements AutoCloseable {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import({ Handlers.class, Finished.class })
+	@Import({ Handlers.class, Finished.class, KeyedHandlers.class })
 	static class NodeApplication {
 
 	}

@@ -212,13 +212,11 @@ class RedisTransportTests {
 	}
 
 	@Test
-	void onWorkerAndWithKeyAreRefusedInRedisMode() {
+	void onWorkerIsRefusedInRedisMode() {
 		RedisNodes nodes = nodes("routing");
 		TaskTemplate tasks = RedisNodes.template(nodes.start(id("web")));
 		assertThatIllegalArgumentException().isThrownBy(() -> tasks.onWorker(0).dispatch(new Echo("x")))
 			.withMessageContaining("onWorker(0) has no meaning in redis mode");
-		assertThatIllegalArgumentException().isThrownBy(() -> tasks.withKey("k").dispatch(new Echo("x")))
-			.withMessageContaining("withKey(k) is not supported in redis mode");
 	}
 
 	@Test

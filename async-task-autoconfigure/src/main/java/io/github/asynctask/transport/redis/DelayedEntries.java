@@ -112,9 +112,14 @@ final class DelayedEntries {
 	private DelayedEntries() {
 	}
 
-	/** The sorted set of a task stream's delayed entries: on the stream's Cluster slot (see the class comment). */
+	/**
+	 * The sorted set of a task stream's delayed entries: on the stream's Cluster slot (see the class comment), and
+	 * one per stream. A stream key without a hash tag becomes the set's tag; one with a tag of its own (a keyed
+	 * task's partition stream, or a prefix with a tag) is kept whole, so its tag comes first in the set's key too.
+	 */
 	static String key(String prefix, String streamKey) {
-		return prefix + ":delayed:{" + slotPart(streamKey) + "}";
+		return slotPart(streamKey).equals(streamKey) ? prefix + ":delayed:{" + streamKey + "}"
+				: prefix + ":delayed:" + streamKey;
 	}
 
 	/** What Redis Cluster hashes of a key: its hash tag if it has one, else the whole key. */

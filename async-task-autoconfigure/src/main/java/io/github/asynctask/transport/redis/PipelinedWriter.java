@@ -36,6 +36,8 @@ final class PipelinedWriter implements RedisLoop.Step {
 
 	private static final int MAX_BATCH = 512;
 
+	private long roundNanos;
+
 	/** One write: one or more commands issued in a pipeline, then told their results. */
 	interface Write {
 
@@ -165,8 +167,17 @@ final class PipelinedWriter implements RedisLoop.Step {
 		this.batch.clear();
 	}
 
+	/**
+	 * When the round trip being built began ({@link System#nanoTime()}); read by {@link Write#issue} on this writer's
+	 * thread, so that the writes of one round measure time from one instant.
+	 */
+	long roundNanos() {
+		return this.roundNanos;
+	}
+
 	/** Sends the due acknowledgements and the batch in one pipeline; throws if the connection failed. */
 	private void flush(RedisConnection connection) {
+		this.roundNanos = System.nanoTime();
 		List<TaskStream> ackStreams = new ArrayList<>(this.acks.keySet());
 		int[] counts = new int[this.batch.size()];
 		RedisPipeline pipeline = RedisPipeline.open(connection);

@@ -107,12 +107,6 @@ public final class RedisTransport implements TaskTransport {
 	@Override
 	public boolean send(Task task, Admission admission) {
 		validate(task.routing());
-		if (task.dueNanos() != 0 && task.routing().key() != null) {
-			// a due keyed task would have to enter its key's partition stream, in order: not done yet
-			throw new IllegalArgumentException("withKey(" + task.routing().key() + ") cannot be combined with "
-					+ "after/at in redis mode (async-task.transport=redis) yet: task '" + task.taskName() + "'. "
-					+ "Dispatch it delayed without withKey, or with withKey when it is due.");
-		}
 		Parts parts = this.parts;
 		if (parts == null || !this.running) {
 			throw new TaskRejectedException("Task '" + task.taskName() + "' rejected: the task server is stopped "
@@ -205,7 +199,10 @@ public final class RedisTransport implements TaskTransport {
 		PipelinedWriter writer = new PipelinedWriter(this.factory, node);
 		boolean consuming = this.settings.consume() && !streams.isEmpty();
 		// a node that does not consume moves no delayed task: it only reads how many wait
-		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), streams.all(),
+		// a keyed task's delayed set is its partition stream's: due, it enters its key's partition in due order
+		List<TaskStream> withDelayed = new ArrayList<>(streams.all());
+		keyedStreams.all().forEach((partition) -> withDelayed.add(partition.stream));
+		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), withDelayed,
 				consuming ? this.settings.batchSize() : 0);
 		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, keyedStreams,
 				this.runner, incarnation, mover::wake);

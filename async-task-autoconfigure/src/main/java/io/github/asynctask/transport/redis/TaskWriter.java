@@ -205,9 +205,10 @@ final class TaskWriter {
 					Entries.CONTEXT, this.context, Entries.KEY, this.key);
 			if (this.task.dueNanos() != 0) {
 				entry.put(RedisKeys.bytes(DelayedEntries.DISPATCHED), RedisKeys.bytes(Long.toString(this.dispatchedMillis)));
-				// what is left of its delay now; Redis adds it to its own clock
-				long delayMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.task.dueNanos() - System.nanoTime()
-						+ TimeUnit.MILLISECONDS.toNanos(1) - 1));
+				// what is left of its delay when this round trip began; Redis adds it to its own clock. One instant for
+				// every write of the round, so tasks due in one order get due times in that order (a key's order)
+				long delayMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.task.dueNanos()
+						- TaskWriter.this.writer.roundNanos() + TimeUnit.MILLISECONDS.toNanos(1) - 1));
 				pipeline.eval(DelayedEntries.ADD, new byte[][] { this.stream.delayedKey },
 						RedisKeys.bytes(Long.toString(delayMillis)), DelayedEntries.member(entry),
 						RedisKeys.bytes(this.stream.taskName), TaskWriter.this.channel);
@@ -327,7 +328,7 @@ final class TaskWriter {
 				VarHandle.fullFence();
 				Object written = task.place();
 				if (written instanceof Due due) {
-					cancelDelayed(this.streams.of(task.handler()), task, due);
+					cancelDelayed(streamOf(task), task, due);
 				}
 				else if (written != null) {
 					// the writer wrote it meanwhile and may have checked before the cancel: take the entry back

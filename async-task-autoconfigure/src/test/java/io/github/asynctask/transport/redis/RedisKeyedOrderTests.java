@@ -157,4 +157,41 @@ class RedisKeyedOrderTests {
 		}
 	}
 
+	@Test
+	void delayedKeyedTasksWaitForTheirTimeThenRunInTheirKeysOrder() {
+		try (RedisNodes nodes = new RedisNodes("keyed-delayed"); RedisTransportTests.Raw raw = new RedisTransportTests.Raw()) {
+			ConfigurableApplicationContext origin = nodes.start("web", "async-task.redis.consume=false", CLAIM_IDLE);
+			TaskTemplate tasks = RedisNodes.template(origin);
+			List<TaskResult<String>> results = new CopyOnWriteArrayList<>();
+			// per key: 0-4 now, 5-14 delayed (one due time each, in dispatch order), none before its time
+			for (int k = 0; k < 3; k++) {
+				String key = "cart-" + k;
+				for (int seq = 0; seq < 5; seq++) {
+					tasks.withKey(key).dispatch(new Step(key, seq, 0), (TaskResult<String> r) -> results.add(r));
+				}
+			}
+			for (int seq = 5; seq < 15; seq++) {
+				for (int k = 0; k < 3; k++) {
+					String key = "cart-" + k;
+					tasks.withKey(key).after(Duration.ofSeconds(2)).dispatch(new Step(key, seq, 0),
+							(TaskResult<String> r) -> results.add(r));
+				}
+			}
+			String partition = new RedisKeys(nodes.prefix).partition("Step", KeyedStreams.partitionOf("cart-0", 16));
+			await().atMost(Duration.ofSeconds(10)).until(() -> raw.length(partition) >= 5);
+			nodes.start("w1", CLAIM_IDLE);
+			nodes.start("w2", CLAIM_IDLE);
+			await().atMost(Duration.ofSeconds(60)).until(() -> results.size() == 45);
+
+			assertThat(results).allSatisfy((r) -> assertThat(r.status()).isEqualTo(TaskStatus.SUCCEEDED));
+			StringRedisTemplate redis = origin.getBean(StringRedisTemplate.class);
+			for (int k = 0; k < 3; k++) {
+				assertThat(KeyedHandlers.starts(redis, nodes.prefix, "cart-" + k))
+					.extracting((start) -> Integer.parseInt(start.substring(0, start.indexOf('@'))))
+					.as("start order of cart-" + k)
+					.containsExactlyElementsOf(IntStream.range(0, 15).boxed().toList());
+			}
+		}
+	}
+
 }

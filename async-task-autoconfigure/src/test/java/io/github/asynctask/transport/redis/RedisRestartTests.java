@@ -56,8 +56,10 @@ class RedisRestartTests {
 				load.allowMore(500);
 				// Redis down: dispatch still accepts, into the bounded outbound backlog
 				await().atMost(Duration.ofSeconds(20)).until(() -> ledger.acceptedCount() >= acceptedAtKill + 100);
-				// it loads its data for a few seconds, answering LOADING meanwhile (as a big data set would)
-				redis.restart("--key-load-delay", "50000", "--loading-process-events-interval-bytes", "1024");
+				// it loads its data for a few seconds, answering LOADING meanwhile (as a big data set would): 2 ms per
+				// key or logged command, so ~1,500 filler keys plus the commands logged since the rewrite (lease
+				// renewals of every partition among them) take seconds, not minutes
+				redis.restart("--key-load-delay", "2000", "--loading-process-events-interval-bytes", "1024");
 
 				await().atMost(RECOVERY).until(load::done);
 				assertThat(load.failure()).isNull();
@@ -114,10 +116,12 @@ class RedisRestartTests {
 	private static void bulkUpAndRewrite(RedisOwnServer redis) {
 		LettuceConnectionFactory factory = redis.connectionFactory();
 		try (RedisConnection connection = factory.getConnection()) {
-			byte[] value = new byte[4096];
-			for (int i = 0; i < 30; i++) {
+			byte[] value = new byte[512];
+			connection.openPipeline();
+			for (int i = 0; i < 1500; i++) {
 				connection.stringCommands().set(RedisKeys.bytes("filler:" + i), value);
 			}
+			connection.closePipeline();
 			connection.serverCommands().bgReWriteAof();
 			await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(
 					connection.serverCommands().info("persistence").getProperty("aof_rewrite_in_progress")));

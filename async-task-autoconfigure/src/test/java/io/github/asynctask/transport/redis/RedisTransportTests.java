@@ -165,16 +165,19 @@ class RedisTransportTests {
 		RedisNodes nodes = nodes("stats");
 		ConfigurableApplicationContext node = nodes.start(id("solo"));
 		assertThat(RedisNodes.template(node).<Receipt>dispatchAndWait(new Echo("s"), WAIT).text()).isEqualTo("s");
-		RedisStreamStats echo = RedisNodes.transport(node).streamStats()
-			.stream()
-			.filter((s) -> s.taskName().equals("Echo"))
-			.findFirst()
-			.orElseThrow();
-		assertThat(echo.length()).isZero();
-		assertThat(echo.pending()).isZero();
-		assertThat(echo.lag()).isZero();
-		assertThat(echo.consumers()).extracting(RedisStreamStats.Consumer::name).containsExactly(
-				RedisNodes.transport(node).settings().nodeId());
+		// the entry is acknowledged and deleted after its reply was written: just after the outcome arrived, at most
+		await().atMost(WAIT).untilAsserted(() -> {
+			RedisStreamStats echo = RedisNodes.transport(node).streamStats()
+				.stream()
+				.filter((s) -> s.taskName().equals("Echo"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(echo.length()).isZero();
+			assertThat(echo.pending()).isZero();
+			assertThat(echo.lag()).isZero();
+			assertThat(echo.consumers()).extracting(RedisStreamStats.Consumer::name).containsExactly(
+					RedisNodes.transport(node).settings().nodeId());
+		});
 	}
 
 	@Test

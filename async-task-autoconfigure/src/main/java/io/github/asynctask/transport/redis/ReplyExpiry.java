@@ -144,21 +144,7 @@ final class ReplyExpiry {
 				+ "it reached " + this.replyKeyText + "; its outcome is unknown";
 		logger.warn(problem + ". Was the entry, its stream or this reply stream deleted or trimmed?");
 		this.awaiting.expired(task);
-		if (!task.tryEndUnstarted(TaskStatus.FAILED, new IllegalStateException(problem), true)) {
-			this.completion.resultDropped(task.handler());
-			return;
-		}
-		this.completion.events().finished(task);
-		boolean queued;
-		try {
-			queued = this.workers.deliverOn(task);
-		}
-		catch (RuntimeException ex) {
-			queued = false;
-		}
-		if (!queued) {
-			this.completion.deliverDeferred(task);
-		}
+		ReplyReader.end(task, TaskStatus.FAILED, new IllegalStateException(problem), this.completion, this.workers);
 	}
 
 	/** Compares two stream ids ({@code <ms>-<seq>}). */

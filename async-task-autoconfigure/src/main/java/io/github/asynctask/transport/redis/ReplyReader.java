@@ -8,6 +8,7 @@ import io.github.asynctask.execution.Completion;
 import io.github.asynctask.execution.Task;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -134,22 +135,30 @@ final class ReplyReader implements RedisLoop.Step {
 					+ this.replyKeyText + " is malformed (" + ex.getMessage() + "): the outcome of its run is unknown",
 					ex);
 		}
+		end(task, status, value, this.completion, this.workers);
+	}
+
+	/**
+	 * Ends an awaited task with the outcome decided elsewhere and has its callbacks and {@code @OnFinish} listeners
+	 * run on this node's task workers, never on the calling thread: a worker that reaches the decided task delivers
+	 * its outcome. An outcome that comes too late (the task ended meanwhile, e.g. its wait timed out) is counted
+	 * dropped.
+	 */
+	static void end(Task task, TaskStatus status, @Nullable Object value, Completion completion, Workers workers) {
 		if (!task.tryEndUnstarted(status, value, true)) {
-			this.completion.resultDropped(task.handler());
+			completion.resultDropped(task.handler());
 			return;
 		}
-		this.completion.events().finished(task);
-		// the callbacks and @OnFinish listeners run on this node's task workers, never on this thread: a worker
-		// that reaches the decided task delivers its outcome
+		completion.events().finished(task);
 		boolean queued;
 		try {
-			queued = this.workers.deliverOn(task);
+			queued = workers.deliverOn(task);
 		}
 		catch (RuntimeException ex) {
 			queued = false;
 		}
 		if (!queued) {
-			this.completion.deliverDeferred(task); // no room (or stopping): delivered here rather than lost
+			completion.deliverDeferred(task); // no room (or stopping): delivered here rather than lost
 		}
 	}
 

@@ -67,6 +67,11 @@ final class LoadDriver implements AutoCloseable {
 		}
 	}
 
+	/** Stops dispatching until {@link #allowMore} (so that some of the total is left for later). */
+	void pause() {
+		this.maxOutstanding = 0;
+	}
+
 	/** Lets {@code more} tasks more than now be outstanding (e.g. to go on dispatching while Redis is down). */
 	void allowMore(long more) {
 		this.maxOutstanding = this.ledger.acceptedCount() - this.ledger.heard() + more;

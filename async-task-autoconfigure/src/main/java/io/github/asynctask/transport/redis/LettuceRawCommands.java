@@ -11,6 +11,9 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.NestedMultiOutput;
@@ -58,6 +61,9 @@ final class LettuceRawCommands {
 
 		private final RedisClusterAsyncCommands<byte[], byte[]> commands;
 
+		/** The connection whose flushing this pipeline controls ({@code null}: one it cannot reach, left as it is). */
+		private final @Nullable StatefulConnection<byte[], byte[]> stateful;
+
 		private final List<RedisFuture<?>> futures = new ArrayList<>();
 
 		Pipeline(LettuceConnection connection) {
@@ -66,7 +72,11 @@ final class LettuceRawCommands {
 			// buffered here and written with one flush in results(), not one write to the socket per command
 			connection.openPipeline();
 			this.commands = connection.getNativeConnection();
-			this.commands.setAutoFlushCommands(false);
+			// on the connection, not the commands: Lettuce 7 dropped the commands' own flush methods
+			this.stateful = stateful(this.commands);
+			if (this.stateful != null) {
+				this.stateful.setAutoFlushCommands(false);
+			}
 		}
 
 		@Override
@@ -96,12 +106,14 @@ final class LettuceRawCommands {
 		@Override
 		public List<Object> results() {
 			try {
-				this.commands.flushCommands();
+				flush();
 				this.connection.closePipeline(); // flushes what a buffering flush policy held back
 				return await();
 			}
 			finally {
-				this.commands.setAutoFlushCommands(true);
+				if (this.stateful != null) {
+					this.stateful.setAutoFlushCommands(true);
+				}
 			}
 		}
 
@@ -147,9 +159,26 @@ final class LettuceRawCommands {
 							TimeUnit.NANOSECONDS);
 				}
 				catch (TimeoutException ex) {
-					this.commands.flushCommands();
+					flush();
 				}
 			}
+		}
+
+		private void flush() {
+			if (this.stateful != null) {
+				this.stateful.flushCommands();
+			}
+		}
+
+		private static @Nullable StatefulConnection<byte[], byte[]> stateful(
+				RedisClusterAsyncCommands<byte[], byte[]> commands) {
+			if (commands instanceof RedisAsyncCommands<byte[], byte[]> standalone) {
+				return standalone.getStatefulConnection();
+			}
+			if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+				return cluster.getStatefulConnection();
+			}
+			return null;
 		}
 
 	}

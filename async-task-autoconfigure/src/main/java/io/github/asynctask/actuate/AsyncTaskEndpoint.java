@@ -113,8 +113,9 @@ public class AsyncTaskEndpoint {
 			double millis = this.meanRunTimeMillis.applyAsDouble(handler);
 			mean = Double.isNaN(millis) ? null : Math.round(millis * 1000) / 1000.0;
 		}
+		Long results = (this.cluster != null) ? counters.resultsCount() : null;
 		return new TaskDescriptor(handler.name(), counters.dispatchedCount(), counters.rejectedCount(), completed,
-				completed - counters.completedCount(TaskStatus.SUCCEEDED), counters.retriesCount(), mean);
+				completed - counters.completedCount(TaskStatus.SUCCEEDED), results, counters.retriesCount(), mean);
 	}
 
 	/**
@@ -210,13 +211,14 @@ public class AsyncTaskEndpoint {
 	 * @param rejected tasks refused at dispatch here
 	 * @param completed tasks that ended here, whatever their outcome
 	 * @param failed those that did not succeed (failed, timed out or cancelled)
+	 * @param results outcomes of tasks dispatched here that other nodes ran, received here (redis mode)
 	 * @param retries attempts after the first
 	 * @param meanRunTimeMillis mean handler run time of the ended tasks, when measured (with a meter registry) and
 	 * one ended
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record TaskDescriptor(String task, long dispatched, long rejected, long completed, long failed,
-			long retries, @Nullable Double meanRunTimeMillis) {
+			@Nullable Long results, long retries, @Nullable Double meanRunTimeMillis) {
 	}
 
 	/**

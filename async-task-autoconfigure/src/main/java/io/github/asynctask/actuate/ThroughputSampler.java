@@ -6,17 +6,20 @@ import java.util.concurrent.TimeUnit;
 import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskServerStats;
 import io.github.asynctask.execution.DaemonScheduler;
+import io.github.asynctask.handler.TaskHandler;
+import io.github.asynctask.handler.TaskHandlerRegistry;
 
 import org.springframework.context.SmartLifecycle;
 
 /**
  * The last five minutes of throughput, for the dashboard's chart: once a second, one daemon thread reads the task
- * server's {@code dispatched} and {@code completed} counters (which the server keeps anyway) and writes the
- * difference to the previous reading into a ring of {@value #SECONDS} slots. Nothing is added to the dispatch or
- * run path: the cost is one {@link TaskServer#stats()} call per second.
+ * server's {@code dispatched} and {@code completed} counters and the handlers' count of results received from other
+ * nodes (counters the server keeps anyway) and writes the difference to the previous reading into rings of
+ * {@value #SECONDS} slots. Nothing is added to the dispatch or run path: the cost is one {@link TaskServer#stats()}
+ * call and one sum over the task names per second.
  * <p>
  * Threading: the sampling thread writes, any thread may {@link #snapshot() read}; both hold this object's monitor
- * for a copy of 600 longs at most, never while user code runs.
+ * for a copy of 900 longs at most, never while user code runs.
  */
 public class ThroughputSampler implements SmartLifecycle {
 
@@ -25,9 +28,13 @@ public class ThroughputSampler implements SmartLifecycle {
 
 	private final TaskServer server;
 
+	private final TaskHandlerRegistry handlers;
+
 	private final long[] dispatched = new long[SECONDS];
 
 	private final long[] completed = new long[SECONDS];
+
+	private final long[] results = new long[SECONDS];
 
 	/** The slot the next sample goes to. */
 	private int next;
@@ -39,15 +46,19 @@ public class ThroughputSampler implements SmartLifecycle {
 
 	private long lastCompleted = -1;
 
+	private long lastResults = -1;
+
 	private long lastSampleMillis;
 
 	private final DaemonScheduler scheduler = new DaemonScheduler("async-task-throughput");
 
 	/**
 	 * @param server the server whose counters are sampled
+	 * @param handlers the task names, whose counts of results received from other nodes are sampled
 	 */
-	public ThroughputSampler(TaskServer server) {
+	public ThroughputSampler(TaskServer server, TaskHandlerRegistry handlers) {
 		this.server = server;
+		this.handlers = handlers;
 	}
 
 	@Override
@@ -85,15 +96,23 @@ public class ThroughputSampler implements SmartLifecycle {
 		TaskServerStats stats = this.server.stats();
 		long dispatchedNow = stats.dispatched();
 		long completedNow = stats.completed();
+		long resultsNow = 0;
+		if (this.handlers.isFrozen()) {
+			for (TaskHandler handler : this.handlers.handlers()) {
+				resultsNow += handler.counters().resultsCount();
+			}
+		}
 		synchronized (this) {
 			if (this.lastDispatched >= 0) {
 				this.dispatched[this.next] = Math.max(0, dispatchedNow - this.lastDispatched);
 				this.completed[this.next] = Math.max(0, completedNow - this.lastCompleted);
+				this.results[this.next] = Math.max(0, resultsNow - this.lastResults);
 				this.next = (this.next + 1) % SECONDS;
 				this.filled = Math.min(SECONDS, this.filled + 1);
 			}
 			this.lastDispatched = dispatchedNow;
 			this.lastCompleted = completedNow;
+			this.lastResults = resultsNow;
 			this.lastSampleMillis = System.currentTimeMillis();
 		}
 	}
@@ -102,22 +121,25 @@ public class ThroughputSampler implements SmartLifecycle {
 	public synchronized Throughput snapshot() {
 		long[] dispatchedCopy = new long[this.filled];
 		long[] completedCopy = new long[this.filled];
+		long[] resultsCopy = new long[this.filled];
 		int first = (this.next - this.filled + SECONDS) % SECONDS;
 		for (int i = 0; i < this.filled; i++) {
 			dispatchedCopy[i] = this.dispatched[(first + i) % SECONDS];
 			completedCopy[i] = this.completed[(first + i) % SECONDS];
+			resultsCopy[i] = this.results[(first + i) % SECONDS];
 		}
-		return new Throughput(1, this.lastSampleMillis, dispatchedCopy, completedCopy);
+		return new Throughput(1, this.lastSampleMillis, dispatchedCopy, completedCopy, resultsCopy);
 	}
 
 	/**
 	 * Tasks per interval, oldest first.
 	 * @param intervalSeconds the length of one interval
 	 * @param until when the last interval ended (epoch milliseconds; 0 before the first sample)
-	 * @param dispatched tasks accepted in each interval
-	 * @param completed tasks that ended in each interval
+	 * @param dispatched tasks accepted here in each interval
+	 * @param completed tasks that ended here in each interval (run here, or decided here without running)
+	 * @param results outcomes of tasks dispatched here that other nodes ran, received in each interval (redis mode)
 	 */
-	public record Throughput(int intervalSeconds, long until, long[] dispatched, long[] completed) {
+	public record Throughput(int intervalSeconds, long until, long[] dispatched, long[] completed, long[] results) {
 	}
 
 }

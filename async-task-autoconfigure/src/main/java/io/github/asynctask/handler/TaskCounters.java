@@ -108,6 +108,15 @@ public final class TaskCounters {
 		return sum;
 	}
 
+	/** Outcomes of tasks dispatched here that another node reported back, whatever their status (redis mode). */
+	public long resultsCount() {
+		long sum = 0;
+		for (LongAdder adder : this.results) {
+			sum += adder.sum();
+		}
+		return sum;
+	}
+
 	/** Outcomes of tasks dispatched here that another node reported back, with this status (redis mode). */
 	public long resultsCount(TaskStatus status) {
 		return this.results[status.ordinal()].sum();

@@ -134,7 +134,13 @@
 		$('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 		var figures = [['Workers', json.taskWorkerNum], ['Busy', busy], ['Idle', stats.idleWorkerNum],
 			['Queued', stats.queuedNum], ['Running', stats.taskingNum], ['Dispatched', stats.dispatched],
-			['Completed', stats.completed], ['Failed', stats.failed]];
+			['Completed', stats.completed]];
+		if (json.redis) {
+			figures.push(['Results back', (json.tasks || []).reduce(function (sum, task) {
+				return sum + (task.results || 0);
+			}, 0), 'Outcomes of tasks dispatched here that other nodes ran']);
+		}
+		figures.push(['Failed', stats.failed]);
 		if (typeof stats.scheduledNum === 'number') {
 			figures.push(['Scheduled', stats.scheduledNum]);
 		}
@@ -144,9 +150,12 @@
 		}
 		figures.forEach(function (figure) {
 			var box = el('div');
+			if (figure[2]) {
+				box.title = figure[2];
+			}
 			box.appendChild(el('dt', figure[0]));
 			var value = el('dd', num(figure[1]));
-			value.id = 'figure-' + figure[0].toLowerCase();
+			value.id = 'figure-' + figure[0].toLowerCase().replace(/ /g, '-');
 			box.appendChild(value);
 			list.appendChild(box);
 		});
@@ -163,10 +172,11 @@
 
 	// Chart
 
-	function renderChart(throughput) {
+	function renderChart(throughput, redis) {
 		var canvas = $('chart');
 		var dispatched = (throughput && throughput.dispatched) || [];
 		var completed = (throughput && throughput.completed) || [];
+		var results = (redis && throughput && throughput.results) || [];
 		var seconds = 300;
 		var width = canvas.clientWidth;
 		var height = canvas.clientHeight;
@@ -187,7 +197,8 @@
 			line: style.getPropertyValue('--line').trim() || '#ccc',
 			muted: style.getPropertyValue('--muted').trim() || '#666',
 			dispatched: style.getPropertyValue('--dispatched').trim() || '#1f6feb',
-			completed: style.getPropertyValue('--completed').trim() || '#1a7f37'
+			completed: style.getPropertyValue('--completed').trim() || '#1a7f37',
+			results: style.getPropertyValue('--results').trim() || '#8250df'
 		};
 		context.setTransform(ratio, 0, 0, ratio, 0, 0);
 		context.clearRect(0, 0, width, height);
@@ -198,7 +209,7 @@
 		var plotWidth = Math.max(10, width - left - right);
 		var plotHeight = Math.max(10, height - top - bottom);
 		var max = 0;
-		dispatched.concat(completed).forEach(function (value) {
+		dispatched.concat(completed, results).forEach(function (value) {
 			max = Math.max(max, value);
 		});
 		var scale = niceMax(max);
@@ -224,12 +235,16 @@
 		});
 		drawSeries(context, dispatched, colors.dispatched, [], left, top, plotWidth, plotHeight, scale, seconds);
 		drawSeries(context, completed, colors.completed, [5, 3], left, top, plotWidth, plotHeight, scale, seconds);
+		drawSeries(context, results, colors.results, [2, 3], left, top, plotWidth, plotHeight, scale, seconds);
 		var lastDispatched = dispatched.length ? dispatched[dispatched.length - 1] : 0;
 		var lastCompleted = completed.length ? completed[completed.length - 1] : 0;
+		var lastResults = results.length ? results[results.length - 1] : 0;
 		$('rate-dispatched').textContent = num(lastDispatched);
 		$('rate-completed').textContent = num(lastCompleted);
+		$('rate-results').textContent = num(lastResults);
 		canvas.setAttribute('aria-label', 'Throughput chart of the last ' + dispatched.length + ' seconds: now '
-			+ lastDispatched + ' dispatched and ' + lastCompleted + ' completed per second, peak ' + max + ' per second');
+			+ lastDispatched + ' dispatched and ' + lastCompleted + ' completed per second'
+			+ (redis ? ', ' + lastResults + ' results back per second' : '') + ', peak ' + max + ' per second');
 		canvas.setAttribute('data-samples', String(dispatched.length));
 		canvas.setAttribute('data-peak', String(max));
 	}
@@ -293,6 +308,9 @@
 			cell(row, num(task.dispatched), 'num');
 			cell(row, num(task.completed), 'num');
 			cell(row, num(task.failed), 'num');
+			if (json.redis) {
+				cell(row, num(task.results), 'num');
+			}
 			cell(row, num(task.retries), 'num');
 			cell(row, millis(task.meanRunTimeMillis), 'num');
 			var scheduled = (typeof task.scheduled === 'number') ? task.scheduled
@@ -494,8 +512,9 @@
 		return request(endpoint).then(function (json) {
 			state.last = json;
 			showError('');
+			document.body.classList.toggle('redis', !!json.redis);
 			renderOverview(json);
-			renderChart(json.throughput);
+			renderChart(json.throughput, !!json.redis);
 			renderTasks(json);
 			renderCluster(json);
 		}).catch(function (error) {
@@ -543,7 +562,7 @@
 		});
 		window.addEventListener('resize', function () {
 			if (state.last) {
-				renderChart(state.last.throughput);
+				renderChart(state.last.throughput, !!state.last.redis);
 			}
 		});
 		loop();

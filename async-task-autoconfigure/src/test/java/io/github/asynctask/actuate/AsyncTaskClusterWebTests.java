@@ -83,6 +83,13 @@ class AsyncTaskClusterWebTests {
 				.containsEntry("overdueMillis", 0);
 			assertThat((Integer) job.get("deadLetters")).isGreaterThanOrEqualTo(1);
 			assertThat((Integer) job.get("consumers")).isGreaterThanOrEqualTo(1);
+			// the web node dispatched both dead-lettered jobs and ran nothing: their FAILED outcomes came back to it,
+			// counted as results (in the task's row and, with the dashboard on, in the throughput ring), not as
+			// completed ones, which the worker counted
+			assertThat(JsonPath.<List<Integer>>read(json, "$.tasks[?(@.task == 'Job')].results")).containsExactly(2);
+			assertThat(JsonPath.<List<Integer>>read(json, "$.tasks[?(@.task == 'Job')].completed")).containsExactly(0);
+			assertThat(JsonPath.<List<Integer>>read(json, "$.throughput.results").stream().mapToInt(Integer::intValue)
+				.sum()).isEqualTo(2);
 		});
 		Response health = ClusterFixture.get(cluster.web, "/actuator/health/asyncTask");
 		assertThat(JsonPath.<String>read(health.body(), "$.status")).isEqualTo("UP");

@@ -77,6 +77,9 @@ class DashboardBrowserTests {
 			assertThat(painted).isEqualTo(true);
 
 			assertThat(driver.findElement(By.id("cluster")).isDisplayed()).isFalse();
+			// results back from other nodes: redis mode only
+			assertThat(driver.findElement(By.id("rate-results")).isDisplayed()).isFalse();
+			assertThat(driver.findElements(By.id("figure-results-back"))).isEmpty();
 			assertThat(driver.findElements(By.cssSelector("button[data-action]")))
 				.allSatisfy((button) -> assertThat(button.isDisplayed()).isFalse());
 

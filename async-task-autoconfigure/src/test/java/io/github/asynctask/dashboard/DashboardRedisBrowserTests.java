@@ -49,6 +49,15 @@ class DashboardRedisBrowserTests {
 			browser.waiting(WAIT).until((d) -> cells(d, "streams", "data-task", "Job").length == 6
 					&& cells(d, "streams", "data-task", "Job")[5].equals("1"));
 			assertThat(text(driver, "transport")).startsWith("redis transport");
+			// the web node ran nothing; the outcome of the job it dispatched came back from the worker (FAILED, dead
+			// lettered): a result back, in the figures, the task's row and the chart, which counts it in its second
+			browser.waiting(WAIT).until((d) -> text(d, "figure-results-back").equals("1"));
+			assertThat(text(driver, "figure-completed")).isEqualTo("0");
+			String[] job = cells(driver, "tasks", "data-task", "Job");
+			assertThat(job).hasSize(7);
+			assertThat(job[3]).isEqualTo("1"); // results back
+			assertThat(driver.findElement(By.id("rate-results")).isDisplayed()).isTrue();
+			browser.waiting(WAIT).until((d) -> DashboardBrowserTests.attribute(d, "chart", "data-peak").equals("1"));
 			assertThat(driver.findElement(By.id("cluster")).isDisplayed()).isTrue();
 			browser.waiting(WAIT).until((d) -> String.valueOf(js(d,
 					"return Array.from(document.querySelectorAll('#nodes tbody th')).map(function (c) {"

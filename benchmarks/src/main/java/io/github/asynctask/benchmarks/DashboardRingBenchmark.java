@@ -81,7 +81,7 @@ public class DashboardRingBenchmark {
 		@Override
 		public void start() {
 			super.start();
-			this.sampler = new ThroughputSampler(this.system.server());
+			this.sampler = new ThroughputSampler(this.system.server(), this.system.handlers());
 			this.sampler.start();
 		}
 

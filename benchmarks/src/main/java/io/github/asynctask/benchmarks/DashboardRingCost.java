@@ -22,7 +22,7 @@ public final class DashboardRingCost {
 		int samples = 200_000;
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		try (AsyncTaskSystem system = AsyncTaskSystem.start(2)) {
-			ThroughputSampler sampler = new ThroughputSampler(system.server());
+			ThroughputSampler sampler = new ThroughputSampler(system.server(), system.handlers());
 			for (int i = 0; i < samples; i++) {
 				sampler.sample(); // warm-up
 			}

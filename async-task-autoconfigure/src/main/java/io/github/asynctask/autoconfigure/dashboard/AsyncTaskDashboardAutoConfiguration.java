@@ -7,6 +7,7 @@ import io.github.asynctask.actuate.ThroughputSampler;
 import io.github.asynctask.autoconfigure.AsyncTaskProperties;
 import io.github.asynctask.autoconfigure.actuate.AsyncTaskEndpointAutoConfiguration;
 import io.github.asynctask.dashboard.DashboardPage;
+import io.github.asynctask.handler.TaskHandlerRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -43,15 +44,15 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 @ConditionalOnClass({ SimpleUrlHandlerMapping.class, Endpoint.class, ConditionalOnAvailableEndpoint.class,
 		PathMappedEndpoints.class })
 @ConditionalOnProperty(name = "async-task.dashboard.enabled", havingValue = "true")
-@ConditionalOnBean(TaskServer.class)
+@ConditionalOnBean({ TaskServer.class, TaskHandlerRegistry.class })
 public final class AsyncTaskDashboardAutoConfiguration {
 
 	private static final EndpointId ENDPOINT = EndpointId.of("asynctask");
 
 	@Bean
 	@ConditionalOnMissingBean
-	ThroughputSampler asyncTaskThroughputSampler(TaskServer server) {
-		return new ThroughputSampler(server);
+	ThroughputSampler asyncTaskThroughputSampler(TaskServer server, TaskHandlerRegistry handlers) {
+		return new ThroughputSampler(server, handlers);
 	}
 
 	@Bean

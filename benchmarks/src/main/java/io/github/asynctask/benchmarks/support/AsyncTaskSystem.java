@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.github.asynctask.TaskServer;
 import io.github.asynctask.TaskTemplate;
+import io.github.asynctask.handler.TaskHandlerRegistry;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -83,6 +84,11 @@ public final class AsyncTaskSystem implements AutoCloseable {
 
 	public TaskServer server() {
 		return this.server;
+	}
+
+	/** The task names and their counters. */
+	public TaskHandlerRegistry handlers() {
+		return this.context.getBean(TaskHandlerRegistry.class);
 	}
 
 	/** Occupies every worker with a {@link Block}; returns once each worker holds one. */

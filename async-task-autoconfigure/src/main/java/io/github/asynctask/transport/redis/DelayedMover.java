@@ -24,7 +24,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * followed by the next one at once.
  * <p>
  * A node that does not consume moves nothing ({@code limit} 0): it only reads how many wait and how late the
- * earliest due one is, every {@link #POLL_MILLIS}, for its stats.
+ * earliest due one is, every {@link #POLL_MILLIS}, for its stats. The partition streams of a task name that had no
+ * keyed task ({@link KeyedStreams#isIdle}) have nothing delayed and are not looked at.
  * <p>
  * Threading: {@link #start}, {@link #stop} by the transport's lifecycle; {@link #wake}, {@link #scheduled} from any
  * thread.
@@ -44,6 +45,8 @@ final class DelayedMover implements RedisLoop.Step {
 
 	private final Slot[] slots;
 
+	private final KeyedStreams keyed;
+
 	private final int limit;
 
 	private final RedisLoop loop;
@@ -56,8 +59,10 @@ final class DelayedMover implements RedisLoop.Step {
 	/**
 	 * @param limit entries moved per script call; 0 to move none (a node that does not consume)
 	 */
-	DelayedMover(RedisConnectionFactory factory, String node, String keyPrefix, List<TaskStream> streams, int limit) {
+	DelayedMover(RedisConnectionFactory factory, String node, String keyPrefix, List<TaskStream> streams,
+			KeyedStreams keyed, int limit) {
 		this.factory = factory;
+		this.keyed = keyed;
 		this.node = node;
 		this.channel = RedisKeys.bytes(DelayedEntries.channel(keyPrefix));
 		this.slots = new Slot[streams.size()];
@@ -176,9 +181,13 @@ final class DelayedMover implements RedisLoop.Step {
 	public void run(RedisConnection connection) {
 		long now = System.nanoTime();
 		long next = now + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+		this.keyed.readMarkers(connection);
 		for (Slot slot : this.slots) {
 			if (this.loop.stopping()) {
 				return;
+			}
+			if (this.keyed.isIdle(slot.stream)) {
+				continue;
 			}
 			if (slot.woken.getAndSet(false) || now - slot.nextNanos >= 0) {
 				look(connection, slot);

@@ -3,6 +3,7 @@ package io.github.asynctask.transport.redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
@@ -16,7 +17,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * node's membership ({@link RedisKeys#members}) and the leases it owns, and computes for every partition the member
  * it belongs to ({@link PartitionAssignment}). It takes a partition that is this node's and free (released, or its
  * lease ended), tells the {@link KeyedConsumer} which leases it took, lost, or should give up, and never waits on
- * anything but Redis, so a busy consumer or busy workers never let a lease run out.
+ * anything but Redis, so a busy consumer or busy workers never let a lease run out. Only the partitions of task names
+ * that had a keyed task are taken ({@link KeyedStreams#isActive}); while some names had none, it reads the set of
+ * keyed names about once a second, and runs a round at once when a name becomes active.
  * <p>
  * Threading: {@link #start}, {@link #stopTaking} and {@link #stop} by the transport's lifecycle.
  */
@@ -48,6 +51,9 @@ final class PartitionLeases implements RedisLoop.Step {
 
 	private long nextNanos;
 
+	/** A task name became active: take its partitions in a round now. */
+	private final AtomicBoolean roundNow = new AtomicBoolean();
+
 	PartitionLeases(RedisConnectionFactory factory, String node, RedisKeys keys, KeyedStreams keyed,
 			Runnable wakeConsumer, Duration claimIdle) {
 		this.factory = factory;
@@ -59,6 +65,10 @@ final class PartitionLeases implements RedisLoop.Step {
 		this.periodNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(10, claimIdle.toMillis() / 4));
 		this.loop = new RedisLoop(factory, "async-task-redis-partitions", "Redis partition leases of node " + node,
 				logger, true, this);
+		keyed.onActivated(() -> {
+			this.roundNow.set(true);
+			this.loop.wake();
+		});
 	}
 
 	void start() {
@@ -99,9 +109,18 @@ final class PartitionLeases implements RedisLoop.Step {
 
 	@Override
 	public void run(RedisConnection connection) {
+		if (!this.paused && !this.stopping) {
+			this.keyed.readMarkers(connection); // activates, which asks for a round now
+		}
+		if (this.roundNow.getAndSet(false)) {
+			this.nextNanos = System.nanoTime();
+		}
 		long wait = this.nextNanos - System.nanoTime();
 		if (wait > 0 || this.paused) {
-			LockSupport.parkNanos(this, (wait > 0) ? wait : TimeUnit.MILLISECONDS.toNanos(20));
+			// a park ends early on a wake-up; reading the keyed names again is due within a second
+			long park = (wait > 0) ? Math.min(wait, KeyedStreams.MARKERS_PERIOD_NANOS)
+					: TimeUnit.MILLISECONDS.toNanos(20);
+			LockSupport.parkNanos(this, park);
 			return;
 		}
 		// at a fixed rate: a late round catches up at once instead of pushing every later renewal back
@@ -133,7 +152,7 @@ final class PartitionLeases implements RedisLoop.Step {
 					changed = true;
 				}
 			}
-			else if (mine) {
+			else if (mine && this.keyed.isActive(partition.taskName)) {
 				long taken = PartitionScripts.take(connection, partition, this.node, this.leaseMillis);
 				if (taken > 0) {
 					partition.unwanted = false;

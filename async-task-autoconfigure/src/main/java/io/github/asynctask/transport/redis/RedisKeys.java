@@ -62,6 +62,14 @@ public final class RedisKeys {
 		return this.prefix + ":partitions:" + taskName;
 	}
 
+	/**
+	 * The set of the task names that had a keyed task ({@code withKey}): only their partitions are leased and read,
+	 * so a task name never dispatched with a key costs no partition work.
+	 */
+	public String keyed() {
+		return this.prefix + ":keyed";
+	}
+
 	/** The sorted set of the nodes that own partitions now, by the time their membership ends. */
 	public String members() {
 		return this.prefix + ":partition-members";

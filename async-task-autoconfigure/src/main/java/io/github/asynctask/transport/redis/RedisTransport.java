@@ -202,7 +202,7 @@ public final class RedisTransport implements TaskTransport {
 		// a keyed task's delayed set is its partition stream's: due, it enters its key's partition in due order
 		List<TaskStream> withDelayed = new ArrayList<>(streams.all());
 		keyedStreams.all().forEach((partition) -> withDelayed.add(partition.stream));
-		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), withDelayed,
+		DelayedMover mover = new DelayedMover(this.factory, node, this.keys.prefix(), withDelayed, keyedStreams,
 				consuming ? this.settings.batchSize() : 0);
 		TaskWriter tasks = new TaskWriter(this.settings, this.factory, writer, this.awaiting, streams, keyedStreams,
 				this.runner, incarnation, mover::wake);

@@ -37,6 +37,9 @@ import org.springframework.data.redis.connection.stream.RecordId;
  */
 final class TaskWriter {
 
+	/** {@code SADD} of a keyed task name, as a script so that it travels in the writer's pipeline. */
+	private static final byte[] MARK_KEYED = RedisKeys.bytes("return {redis.call('SADD', KEYS[1], ARGV[1])}");
+
 	private static final Log logger = LogFactory.getLog(TaskWriter.class);
 
 	private static final long FIRST_RETRY_MILLIS = 50;
@@ -111,6 +114,9 @@ final class TaskWriter {
 						+ maxBacklog + ") allows",
 						"The consuming nodes fall behind: add nodes or workers, or raise async-task.redis.max-backlog.")) {
 			return false;
+		}
+		if (keyText != null && this.keyed.shouldMark(stream.taskName)) {
+			this.writer.submit(new MarkKeyed(stream.taskName));
 		}
 		this.awaiting.add(task);
 		AddTask add = new AddTask(task, stream, payload, context, keyText);
@@ -277,6 +283,51 @@ final class TaskWriter {
 				return;
 			}
 			fail(this.task, reason);
+		}
+
+	}
+
+	/**
+	 * Adds a task name to the set of keyed task names ({@link KeyedStreams}), so that the consuming nodes lease and
+	 * read its partitions; written before its first keyed entry, in the same round trip.
+	 */
+	private final class MarkKeyed implements PipelinedWriter.Write {
+
+		private final String taskName;
+
+		private int retries;
+
+		MarkKeyed(String taskName) {
+			this.taskName = taskName;
+		}
+
+		@Override
+		public int issue(RedisPipeline pipeline) {
+			pipeline.eval(MARK_KEYED, new byte[][] { TaskWriter.this.keyed.markersKey() },
+					RedisKeys.bytes(this.taskName));
+			return 1;
+		}
+
+		@Override
+		public void done(List<Object> results) {
+			Object result = results.isEmpty() ? null : results.get(0);
+			if (result instanceof Throwable error) {
+				// its keyed entries wait for it: tried again until Redis takes it or the writer stops
+				if (!RedisLoop.notReady(error) && this.retries == 0) {
+					logger.warn("Could not add '" + this.taskName + "' to the keyed task names "
+							+ RedisKeys.text(TaskWriter.this.keyed.markersKey()) + " (" + error + "): its keyed tasks "
+							+ "are not read until it is; trying again");
+				}
+				TaskWriter.this.writer.retry(this,
+						Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(this.retries++, 6)));
+				return;
+			}
+			TaskWriter.this.keyed.activate(this.taskName);
+		}
+
+		@Override
+		public void abandoned() {
+			TaskWriter.this.keyed.markFailed(this.taskName);
 		}
 
 	}

@@ -297,6 +297,8 @@ public final class DelayedTasks {
 				List<Refused> refused = null;
 				try {
 					moveDue(now);
+					// before any is offered: a due task may run, and its waiter read the stats, before this round ends
+					published();
 					refused = offerDue();
 					published();
 				}

@@ -1,11 +1,7 @@
 package io.github.asynctask.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +11,7 @@ import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.actuate.ThroughputSampler;
 import io.github.asynctask.benchmarks.support.AsyncTaskSystem;
 import io.github.asynctask.benchmarks.support.Batch;
+import io.github.asynctask.benchmarks.support.ChildJvm;
 import io.github.asynctask.benchmarks.support.Noop;
 
 /**
@@ -90,28 +87,21 @@ public final class DashboardRingPaired {
 
 	private static List<Block> runFork(boolean onFirst, int blocks, int blockMillis, int warmupSeconds,
 			boolean control) throws IOException, InterruptedException {
-		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-		List<String> command = new ArrayList<>(List.of(java, Bench.XMS, Bench.XMX, Bench.PRE_TOUCH, "-cp",
-				System.getProperty("java.class.path"), DashboardRingPaired.class.getName(), "--fork",
-				String.valueOf(onFirst), String.valueOf(blocks), String.valueOf(blockMillis),
-				String.valueOf(warmupSeconds), String.valueOf(control)));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		List<String> output = ChildJvm.run(DashboardRingPaired.class,
+				List.of(Bench.XMS, Bench.XMX, Bench.PRE_TOUCH), "--fork", String.valueOf(onFirst),
+				String.valueOf(blocks), String.valueOf(blockMillis), String.valueOf(warmupSeconds),
+				String.valueOf(control));
 		List<Block> results = new ArrayList<>();
-		List<String> output = new ArrayList<>();
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				output.add(line);
-				if (line.startsWith(BLOCK_PREFIX)) {
-					String[] fields = line.substring(BLOCK_PREFIX.length()).trim().split(" ");
-					results.add(new Block(fields[0].equals("on"), Long.parseLong(fields[1]),
-							Long.parseLong(fields[2]), Long.parseLong(fields[3])));
-				}
+		for (String line : output) {
+			if (line.startsWith(BLOCK_PREFIX)) {
+				String[] fields = line.substring(BLOCK_PREFIX.length()).trim().split(" ");
+				results.add(new Block(fields[0].equals("on"), Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+						Long.parseLong(fields[3])));
 			}
 		}
-		if (process.waitFor() != 0 || results.size() != blocks) {
-			throw new IllegalStateException("The fork failed:\n" + String.join("\n", output));
+		if (results.size() != blocks) {
+			throw new IllegalStateException("The fork reported " + results.size() + " of " + blocks + " blocks:\n"
+					+ String.join("\n", output));
 		}
 		return results;
 	}

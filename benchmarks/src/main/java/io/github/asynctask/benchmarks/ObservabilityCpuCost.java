@@ -1,11 +1,7 @@
 package io.github.asynctask.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,6 +12,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.github.asynctask.TaskTemplate;
 import io.github.asynctask.benchmarks.support.AsyncTaskSystem;
 import io.github.asynctask.benchmarks.support.Batch;
+import io.github.asynctask.benchmarks.support.ChildJvm;
 import io.github.asynctask.benchmarks.support.Noop;
 import org.slf4j.MDC;
 
@@ -83,24 +80,14 @@ public final class ObservabilityCpuCost {
 	}
 
 	private static double runChild(String name) throws IOException, InterruptedException {
-		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-		List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-cp",
-				System.getProperty("java.class.path"), ObservabilityCpuCost.class.getName(), "--measure", name));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		Double score = null;
-		List<String> output = new ArrayList<>();
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				output.add(line);
-				if (line.startsWith(RESULT_PREFIX)) {
-					score = Double.parseDouble(line.substring(RESULT_PREFIX.length()).trim());
-				}
+		for (String line : ChildJvm.run(ObservabilityCpuCost.class, List.of("-Xms1g", "-Xmx1g"), "--measure", name)) {
+			if (line.startsWith(RESULT_PREFIX)) {
+				score = Double.parseDouble(line.substring(RESULT_PREFIX.length()).trim());
 			}
 		}
-		if (process.waitFor() != 0 || score == null) {
-			throw new IllegalStateException("Measuring " + name + " failed:\n" + String.join("\n", output));
+		if (score == null) {
+			throw new IllegalStateException("Measuring " + name + " reported no result");
 		}
 		return score;
 	}

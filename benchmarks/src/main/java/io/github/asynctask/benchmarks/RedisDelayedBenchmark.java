@@ -32,7 +32,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -95,11 +94,7 @@ public class RedisDelayedBenchmark {
 	}
 
 	static LettuceConnectionFactory factory() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(RedisThroughputBenchmark.host(), RedisThroughputBenchmark.port()));
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
+		return RedisThroughputBenchmark.connectionFactory();
 	}
 
 	static ConfigurableApplicationContext node(String prefix, String id, String... extra) {

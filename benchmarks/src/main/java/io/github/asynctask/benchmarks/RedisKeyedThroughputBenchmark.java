@@ -31,9 +31,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Scenario 8k: keyed tasks ({@code withKey}) through the Redis transport, 1,000 keys, over one and two worker nodes,
@@ -132,16 +129,7 @@ public class RedisKeyedThroughputBenchmark {
 			for (ConfigurableApplicationContext context : this.contexts) {
 				context.close();
 			}
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(RedisThroughputBenchmark.host(), RedisThroughputBenchmark.port()));
-			factory.afterPropertiesSet();
-			factory.start();
-			try (RedisConnection connection = factory.getConnection()) {
-				RedisThroughputBenchmark.deleteKeys(connection, this.prefix);
-			}
-			finally {
-				factory.destroy();
-			}
+			RedisThroughputBenchmark.deleteKeys(this.prefix);
 		}
 
 	}

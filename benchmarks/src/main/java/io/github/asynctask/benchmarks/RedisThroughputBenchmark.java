@@ -108,6 +108,26 @@ public class RedisThroughputBenchmark {
 		return (url != null && !url.isBlank() && URI.create(url).getPort() > 0) ? URI.create(url).getPort() : 6379;
 	}
 
+	/** A started connection factory to the benchmarks' Redis; destroy it after. */
+	static LettuceConnectionFactory connectionFactory() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(host(), port()));
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/** Deletes every key under the prefix, through a connection of its own. */
+	static void deleteKeys(String prefix) {
+		LettuceConnectionFactory factory = connectionFactory();
+		try (RedisConnection connection = factory.getConnection()) {
+			deleteKeys(connection, prefix);
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
 	static void deleteKeys(RedisConnection connection, String prefix) {
 		List<byte[]> keys = new ArrayList<>();
 		try (Cursor<byte[]> cursor = connection.keyCommands()
@@ -154,16 +174,7 @@ public class RedisThroughputBenchmark {
 		@TearDown(Level.Trial)
 		public void stop() {
 			this.context.close(); // first: a running node would write its streams again
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(host(), port()));
-			factory.afterPropertiesSet();
-			factory.start();
-			try (RedisConnection connection = factory.getConnection()) {
-				deleteKeys(connection, this.prefix);
-			}
-			finally {
-				factory.destroy();
-			}
+			deleteKeys(this.prefix);
 		}
 
 	}

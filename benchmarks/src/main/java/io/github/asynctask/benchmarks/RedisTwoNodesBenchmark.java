@@ -33,8 +33,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Scenario 8b: the Redis transport end to end in the shape of a real deployment, through the local Redis
@@ -132,17 +130,7 @@ public class RedisTwoNodesBenchmark {
 		}
 
 		private void cleanUp() {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new org.springframework.data.redis.connection.RedisStandaloneConfiguration(
-							RedisThroughputBenchmark.host(), RedisThroughputBenchmark.port()));
-			factory.afterPropertiesSet();
-			factory.start();
-			try (RedisConnection connection = factory.getConnection()) {
-				RedisThroughputBenchmark.deleteKeys(connection, this.prefix);
-			}
-			finally {
-				factory.destroy();
-			}
+			RedisThroughputBenchmark.deleteKeys(this.prefix);
 		}
 
 	}
